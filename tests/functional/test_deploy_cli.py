@@ -1,0 +1,194 @@
+"""`pipeline-tray deploy` and `destroy` against a real emulator process over HTTP."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tray_app import cli, config, lambda_package, stack_commands
+
+pytestmark = pytest.mark.functional
+REGION = "eu-west-1"
+
+
+def run_cli(endpoint: str, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main(["--endpoint-url", endpoint, "--region", REGION, *args], out=out)
+    return code, out.getvalue()
+
+
+def client(endpoint: str, service: str) -> Any:
+    return boto3.client(service, region_name=REGION, endpoint_url=endpoint)  # type: ignore[call-overload]
+
+
+def test_deploy_creates_the_whole_stack(endpoint: str) -> None:
+    code, out = run_cli(endpoint, "deploy")
+    assert code == 0, out
+    assert "stack pipeline-tray in eu-west-1 created (CREATE_COMPLETE" in out
+    assert "RuleName         data-collector-schedule" in out
+    assert "FunctionArn      arn:aws:lambda:eu-west-1:123456789012:function:data-collector" in out
+
+    fn = client(endpoint, "lambda").get_function_configuration(FunctionName="data-collector")
+    assert (fn["Runtime"], fn["Handler"], fn["MemorySize"], fn["Timeout"]) == (
+        "python3.13",
+        "data_collector.lambda_handler",
+        128,
+        60,
+    )
+    assert fn["Environment"]["Variables"] == {
+        "S3_BUCKET": "infra-monitoring-pipeline-data",
+        "DYNAMODB_TABLE": "InfraMetrics",
+        "REGION": REGION,
+        "RULE_NAME": "data-collector-schedule",
+    }
+    events = client(endpoint, "events")
+    rule = events.describe_rule(Name="data-collector-schedule")
+    assert (rule["State"], rule["ScheduleExpression"]) == ("DISABLED", "rate(5 minutes)")
+    (target,) = events.list_targets_by_rule(Rule="data-collector-schedule")["Targets"]
+    assert target["Arn"] == fn["FunctionArn"]
+    assert target["InputTransformer"]["InputTemplate"] == '{"time": <time>, "id": <id>}'
+    table = client(endpoint, "dynamodb").describe_table(TableName="InfraMetrics")["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert [g["IndexName"] for g in table["GlobalSecondaryIndexes"]] == ["latest-index"]
+    client(endpoint, "s3").head_bucket(Bucket="infra-monitoring-pipeline-data")
+    (group,) = client(endpoint, "logs").describe_log_groups(
+        logGroupNamePrefix="/aws/lambda/data-collector"
+    )["logGroups"]
+    assert group["retentionInDays"] == 14
+
+
+def test_redeploy_without_change_says_so_and_a_code_change_updates(
+    endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_cli(endpoint, "deploy")[0] == 0
+    code, out = run_cli(endpoint, "deploy")
+    assert code == 0
+    assert "already there" in out
+    assert "stack pipeline-tray in eu-west-1 is up to date: no change" in out
+
+    source = tmp_path / "lambda_function"
+    shutil.copytree(
+        lambda_package.LAMBDA_SOURCE, source, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    with (source / "data_collector.py").open("a") as f:
+        f.write("# a change\n")
+    monkeypatch.setattr(lambda_package, "LAMBDA_SOURCE", source)
+    code, out = run_cli(endpoint, "deploy")
+    assert code == 0, out
+    assert "uploaded" in out and "updated (UPDATE_COMPLETE" in out
+    stack = client(endpoint, "cloudformation").describe_stacks(StackName="pipeline-tray")["Stacks"][
+        0
+    ]
+    params = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    assert params["CodeS3Key"] == lambda_package.build(source).key
+
+
+def test_destroy_asks_first_then_removes_everything(endpoint: str) -> None:
+    assert run_cli(endpoint, "deploy")[0] == 0
+    s3 = client(endpoint, "s3")
+    s3.put_object(Bucket="infra-monitoring-pipeline-data", Key="metrics-x.json", Body=b"{}")
+
+    code, _ = run_cli(endpoint, "destroy")  # pytest's stdin is not a terminal
+    assert code == 2
+    assert s3.list_objects_v2(Bucket="infra-monitoring-pipeline-data")["KeyCount"] == 1
+
+    code, out = run_cli(endpoint, "destroy", "--yes")
+    assert code == 0, out
+    assert "emptied s3://infra-monitoring-pipeline-data (1 objects)" in out
+    assert "deleted" in out
+    cfn = client(endpoint, "cloudformation")
+    live = [s for s in cfn.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"]
+    assert live == []
+    assert s3.list_buckets()["Buckets"] == []
+
+    code, out = run_cli(endpoint, "destroy", "--yes")
+    assert (code, out.strip()) == (
+        0,
+        "stack pipeline-tray in eu-west-1 does not exist: nothing to destroy",
+    )
+
+
+def test_destroy_confirmation_prompt(endpoint: str) -> None:
+    assert run_cli(endpoint, "deploy")[0] == 0
+    settings = config.load({"endpoint_url": endpoint, "region": REGION})
+    out = io.StringIO()
+    assert (
+        stack_commands.destroy(settings, out, yes=False, ask=lambda _: "n", interactive=True) == 0
+    )
+    assert "nothing deleted" in out.getvalue()
+    prompts: list[str] = []
+
+    def answer_yes(prompt: str) -> str:
+        prompts.append(prompt)
+        return "y"
+
+    stack_commands.destroy(settings, out, yes=False, ask=answer_yes, interactive=True)
+    assert prompts == [
+        "Delete stack pipeline-tray and every object in s3://infra-monitoring-pipeline-data? [y/N] "
+    ]
+    assert "stack pipeline-tray in eu-west-1 deleted" in out.getvalue()
+
+
+def test_console_script_runs_as_a_real_process(endpoint: str) -> None:
+    env = {**os.environ, "AWS_REGION": REGION, "PIPELINE_TRAY_ENDPOINT_URL": endpoint}
+    done = subprocess.run(
+        [sys.executable, "-m", "tray_app", "deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "created (CREATE_COMPLETE" in done.stdout
+
+
+def test_unreachable_endpoint_is_one_actionable_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run_cli("http://127.0.0.1:9", "deploy")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("pipeline-tray: cannot reach AWS to read your AWS identity")
+    assert err.count("\n") == 1
+
+
+def test_missing_credentials_is_one_actionable_line(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, _ = run_cli(endpoint, "deploy")
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "pipeline-tray: no AWS credentials found: run `aws configure` (or `aws sso login`), "
+        "or set AWS_PROFILE / --profile\n"
+    )
+
+
+def test_bad_config_is_exit_2_naming_file_and_key(
+    endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text("session_minutes = -1\n")
+    code, _ = run_cli(endpoint, "--config", str(bad), "deploy")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "session_minutes" in err
+    cfn = client(endpoint, "cloudformation")
+    assert cfn.list_stacks()["StackSummaries"] == []  # nothing was created
+
+
+def test_global_options_also_work_after_the_command(endpoint: str) -> None:
+    out = io.StringIO()
+    code = cli.main(
+        ["deploy", "--endpoint-url", endpoint, "--region", REGION, "--stack", "other"], out=out
+    )
+    assert code == 0, out.getvalue()
+    assert "stack other in eu-west-1 created" in out.getvalue()

@@ -1,0 +1,53 @@
+import pytest
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from tray_app.gateway.errors import translate
+
+
+def client_error(code: str, operation: str = "DescribeRule", message: str = "boom") -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("ExpiredTokenException", "session token has expired: sign in again"),
+        (
+            "AccessDeniedException",
+            "access denied: your AWS identity may not call DescribeRule on rule r",
+        ),
+        ("UnrecognizedClientException", "AWS rejected your credentials"),
+        ("ThrottlingException", "AWS is throttling DescribeRule: wait a minute"),
+        (
+            "ResourceNotFoundException",
+            "rule r not found: run `pipeline-tray deploy` or check --region",
+        ),
+        ("ValidationError", "could not read the rule (DescribeRule: ValidationError): boom"),
+    ],
+)
+def test_client_errors_become_actionable_lines(code: str, expected: str) -> None:
+    message = str(translate(client_error(code), "read the rule", "rule r"))
+    assert expected in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (NoCredentialsError(), "no AWS credentials found: run `aws configure`"),
+        (ProfileNotFound(profile="study"), "AWS profile 'r' not found"),
+        (
+            EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+            "cannot reach AWS to read the rule",
+        ),
+        (ReadTimeoutError(endpoint_url="http://x"), "AWS did not answer in time"),
+    ],
+)
+def test_botocore_errors_become_actionable_lines(error: Exception, expected: str) -> None:
+    assert expected in str(translate(error, "read the rule", "r"))  # type: ignore[arg-type]

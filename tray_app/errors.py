@@ -1,0 +1,21 @@
+"""The project's own exceptions; each message is one line a person can act on."""
+
+
+class PipelineTrayError(Exception):
+    """Base of the project's errors; `exit_code` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class UsageError(PipelineTrayError):
+    """The command line or its input is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A configuration value is wrong; the message names the file (or variable) and the key."""
+
+
+class AwsError(PipelineTrayError):
+    """An AWS call failed (exit 1); the message says what to do about it."""

@@ -1,0 +1,74 @@
+"""Turn botocore's exceptions into AwsError messages that say what to do next."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from tray_app.errors import AwsError
+
+# Error codes by what the user should do about them; `{op}` is the API operation, `{res}` the
+# resource we were working on.
+CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
+    (
+        frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"}),
+        "your AWS session token has expired: sign in again (e.g. `aws sso login`)",
+    ),
+    (
+        frozenset({"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"}),
+        "AWS rejected your credentials ({code}): check the access key or --profile",
+    ),
+    (
+        frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"}),
+        "access denied: your AWS identity may not call {op} on {res} (see README, IAM setup)",
+    ),
+    (
+        frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown"}),
+        "AWS is throttling {op}: wait a minute and try again",
+    ),
+    (
+        frozenset({"ResourceNotFoundException", "NoSuchBucket", "NoSuchKey", "NotFound", "404"}),
+        "{res} not found: run `pipeline-tray deploy` or check --region",
+    ),
+)
+
+
+def translate(err: BotoCoreError | ClientError, action: str, resource: str) -> AwsError:
+    """An AwsError for `err`, raised while trying to `action` on `resource`."""
+    if isinstance(err, ClientError):
+        return AwsError(_client_error_message(err, action, resource))
+    if isinstance(err, NoCredentialsError | PartialCredentialsError):
+        message = (
+            "no AWS credentials found: run `aws configure` (or `aws sso login`), "
+            "or set AWS_PROFILE / --profile"
+        )
+    elif isinstance(err, ProfileNotFound):
+        message = f"AWS profile {resource!r} not found in ~/.aws/config: check --profile"
+    elif isinstance(err, NoRegionError):
+        message = "no AWS region set: pass --region or set AWS_REGION"
+    elif isinstance(err, EndpointConnectionError | ConnectTimeoutError):
+        message = f"cannot reach AWS to {action}: check your network or --endpoint-url ({err})"
+    elif isinstance(err, ReadTimeoutError):
+        message = f"AWS did not answer in time to {action}: try again ({err})"
+    else:
+        message = f"could not {action}: {err}"
+    return AwsError(message)
+
+
+def _client_error_message(err: ClientError, action: str, resource: str) -> str:
+    error = err.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    for codes, template in CLIENT_ERROR_MESSAGES:
+        if code in codes:
+            return template.format(code=code, op=err.operation_name, res=resource)
+    detail = str(error.get("Message", "")) or code
+    return f"could not {action} ({err.operation_name}: {code}): {detail}"

@@ -1,0 +1,74 @@
+"""One boto3 Session per process, clients created once, with retries and short timeouts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tray_app.config import DEFAULT_REGION, Config
+from tray_app.gateway.errors import translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_s3 import S3Client
+
+# The standard retry mode backs off on throttling and 5xx; the timeouts keep a dead network
+# from holding a command (or the tray's worker) for minutes.
+CLIENT_CONFIG = BotoConfig(
+    connect_timeout=3,
+    read_timeout=15,
+    retries={"mode": "standard", "max_attempts": 4},
+)
+
+
+class AwsSession:
+    """Holds the boto3 Session and hands out one client per service."""
+
+    def __init__(self, config: Config) -> None:
+        try:
+            self._session = boto3.session.Session(
+                profile_name=config.profile, region_name=config.region
+            )
+        except BotoCoreError as err:
+            raise translate(err, "open the AWS profile", config.profile or "default") from err
+        self.region: str = self._session.region_name or DEFAULT_REGION
+        # AWS_ENDPOINT_URL(_<SERVICE>) are read by boto3 itself; passing them again would hide
+        # the service-specific ones.
+        self.endpoint_url = (
+            None if config.from_aws_environment("endpoint_url") else config.endpoint_url
+        )
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:  # noqa: ANN401 - typed by the properties below
+        """The client for `service`, created on first use."""
+        if service not in self._clients:
+            self._clients[service] = self._session.client(
+                service,  # type: ignore[call-overload]
+                region_name=self.region,
+                endpoint_url=self.endpoint_url,
+                config=CLIENT_CONFIG,
+            )
+        return self._clients[service]
+
+    @property
+    def cloudformation(self) -> CloudFormationClient:
+        """The CloudFormation client."""
+        client: CloudFormationClient = self.client("cloudformation")
+        return client
+
+    @property
+    def s3(self) -> S3Client:
+        """The S3 client."""
+        client: S3Client = self.client("s3")
+        return client
+
+    def account_id(self) -> str:
+        """The account the credentials belong to (also proves that they work)."""
+        try:
+            identity = self.client("sts").get_caller_identity()
+        except (BotoCoreError, ClientError) as err:
+            raise translate(err, "read your AWS identity", "sts") from err
+        return str(identity["Account"])
