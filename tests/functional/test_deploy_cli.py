@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.parsers
 import pytest
 
 from tray_app import cli, config, lambda_package, stack_commands
 
 pytestmark = pytest.mark.functional
 REGION = "eu-west-1"
+
+
+@contextlib.contextmanager
+def iam_enforced(endpoint: str) -> Iterator[None]:
+    """Make the emulator check IAM policies, and stop again afterwards (it outlives the test)."""
+
+    def set_free_actions(count: str) -> None:
+        request = urllib.request.Request(
+            f"{endpoint}/moto-api/reset-auth",
+            data=count.encode(),
+            headers={"Content-Type": "text/plain"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    set_free_actions("0")
+    try:
+        yield
+    finally:
+        set_free_actions("inf")
 
 
 def run_cli(endpoint: str, *args: str) -> tuple[int, str]:
@@ -192,3 +217,46 @@ def test_global_options_also_work_after_the_command(endpoint: str) -> None:
     )
     assert code == 0, out.getvalue()
     assert "stack other in eu-west-1 created" in out.getvalue()
+
+
+def test_a_stack_still_in_progress_is_reported_busy(
+    endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A function whose code does not exist leaves the emulator's stack in CREATE_IN_PROGRESS.
+    stuck = (
+        '{"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {'
+        '"FunctionName": "f", "Runtime": "python3.13", "Handler": "a.b",'
+        '"Role": "arn:aws:iam::123456789012:role/r",'
+        '"Code": {"S3Bucket": "missing", "S3Key": "x.zip"}}}}}'
+    )
+    cfn = client(endpoint, "cloudformation")
+    # The emulator answers this create with a malformed error, after recording the stack.
+    with contextlib.suppress(botocore.parsers.ResponseParserError):
+        cfn.create_stack(StackName="pipeline-tray", TemplateBody=stuck)
+    assert cfn.describe_stacks(StackName="pipeline-tray")["Stacks"][0]["StackStatus"] == (
+        "CREATE_IN_PROGRESS"
+    )
+    code, _ = run_cli(endpoint, "deploy")
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "pipeline-tray: stack pipeline-tray in eu-west-1 is busy (CREATE_IN_PROGRESS): "
+        "wait for it to finish, then retry\n"
+    )
+
+
+def test_an_identity_without_permission_gets_access_denied(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iam = client(endpoint, "iam")
+    iam.create_user(UserName="no-rights")
+    key = iam.create_access_key(UserName="no-rights")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    with iam_enforced(endpoint):
+        code, _ = run_cli(endpoint, "deploy")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        "pipeline-tray: access denied: your AWS identity may not call HeadBucket on bucket "
+        "pipeline-tray-artifacts-123456789012-eu-west-1 (see README, IAM setup)\n"
+    )

@@ -301,3 +301,16 @@ def test_direct_invoke_retry_after_s3_failed_completes_under_the_first_key(
     assert retry["s3_key"] == item["s3_key"]["S"] == "metrics-2026-11-26-13-33-20-async-1.json"
     assert pipeline.objects() == [retry["s3_key"]]
     assert len(pipeline.items()) == 1
+
+
+def test_clients_can_be_injected(pipeline: Pipeline) -> None:
+    made: list[str] = []
+
+    def factory(service: str, region: str | None) -> Any:
+        made.append(service)
+        return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+
+    injected = Container(clients={"s3": pipeline.s3}, client_factory=factory)
+    assert run(injected, {})["collected"] is True
+    assert made == ["dynamodb"]  # s3 was given; events is only made when a guard fires
+    assert injected.s3 is pipeline.s3
