@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -72,3 +75,17 @@ def _client_error_message(err: ClientError, action: str, resource: str) -> str:
             return template.format(code=code, op=err.operation_name, res=resource)
     detail = str(error.get("Message", "")) or code
     return f"could not {action} ({err.operation_name}: {code}): {detail}"
+
+
+@contextmanager
+def translated(action: str, resource: str) -> Iterator[None]:
+    """Run AWS calls in the block; their failures leave as AwsError for `action` on `resource`."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as err:
+        raise translate(err, action, resource) from err
+
+
+def error_code(err: ClientError) -> str:
+    """The AWS error code of a ClientError ("NoSuchBucket", "404", ...)."""
+    return str(err.response.get("Error", {}).get("Code", ""))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
 from tray_app.errors import AwsError
-from tray_app.gateway.errors import translate
+from tray_app.gateway.errors import error_code, translate, translated
 from tray_app.gateway.session import AwsSession
 
 if TYPE_CHECKING:
@@ -57,22 +57,16 @@ class StackGateway:
     def ensure_code(self, bucket: str, key: str, body: bytes) -> bool:
         """Upload the zip unless its (content-addressed) key exists; True if it was sent."""
         s3 = self.aws.s3
-        try:
+        with translated("upload the function code", f"bucket {bucket}"):
             self._ensure_bucket(bucket)
             try:
                 s3.head_object(Bucket=bucket, Key=key)
                 return False
             except ClientError as err:
-                if err.response.get("Error", {}).get("Code") not in {
-                    "404",
-                    "NoSuchKey",
-                    "NotFound",
-                }:
+                if error_code(err) not in {"404", "NoSuchKey", "NotFound"}:
                     raise
             s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/zip")
             return True
-        except (BotoCoreError, ClientError) as err:
-            raise translate(err, "upload the function code", f"bucket {bucket}") from err
 
     def _ensure_bucket(self, bucket: str) -> None:
         s3 = self.aws.s3
@@ -80,7 +74,7 @@ class StackGateway:
             s3.head_bucket(Bucket=bucket)
             return
         except ClientError as err:
-            if err.response.get("Error", {}).get("Code") not in {"404", "NoSuchBucket", "NotFound"}:
+            if error_code(err) not in {"404", "NoSuchBucket", "NotFound"}:
                 raise
         if self.aws.region == "us-east-1":
             s3.create_bucket(Bucket=bucket)
@@ -101,14 +95,13 @@ class StackGateway:
 
     def status(self) -> str | None:
         """The stack's status, or None when it does not exist."""
-        try:
-            stacks = self.aws.cloudformation.describe_stacks(StackName=self.stack)["Stacks"]
-        except ClientError as err:
-            if "does not exist" in str(err.response.get("Error", {}).get("Message", "")):
-                return None
-            raise translate(err, "read the stack", self.where) from err
-        except BotoCoreError as err:
-            raise translate(err, "read the stack", self.where) from err
+        with translated("read the stack", self.where):
+            try:
+                stacks = self.aws.cloudformation.describe_stacks(StackName=self.stack)["Stacks"]
+            except ClientError as err:
+                if "does not exist" in str(err.response.get("Error", {}).get("Message", "")):
+                    return None
+                raise
         return stacks[0]["StackStatus"] if stacks else None
 
     def deploy(self, template: str, parameters: dict[str, str]) -> DeployResult:
@@ -149,9 +142,9 @@ class StackGateway:
                 )
                 action, waiter = "updated", "stack_update_complete"
         except ClientError as err:
-            if NO_UPDATES in str(err.response.get("Error", {}).get("Message", "")):
-                return DeployResult("unchanged", status or "", self.outputs())
-            raise translate(err, "deploy the stack", self.where) from err
+            if NO_UPDATES not in str(err.response.get("Error", {}).get("Message", "")):
+                raise translate(err, "deploy the stack", self.where) from err
+            return DeployResult("unchanged", status or "", self.outputs())
         except BotoCoreError as err:
             raise translate(err, "deploy the stack", self.where) from err
         self._wait(waiter)
@@ -160,12 +153,10 @@ class StackGateway:
     def _unchanged(self, template: str, parameters: dict[str, str]) -> bool:
         """True when the deployed template and parameters are exactly the ones given."""
         cfn = self.aws.cloudformation
-        try:
+        with translated("read the deployed stack", self.where):
             # typed as a dict, but a YAML template comes back as the text that was sent
             deployed: object = cfn.get_template(StackName=self.stack)["TemplateBody"]
             stack = cfn.describe_stacks(StackName=self.stack)["Stacks"][0]
-        except (BotoCoreError, ClientError) as err:
-            raise translate(err, "read the deployed stack", self.where) from err
         current = {
             p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])
         }
@@ -174,75 +165,63 @@ class StackGateway:
 
     def outputs(self) -> dict[str, str]:
         """The stack's outputs as a name → value map."""
-        try:
+        with translated("read the stack outputs", self.where):
             stack = self.aws.cloudformation.describe_stacks(StackName=self.stack)["Stacks"][0]
-        except (BotoCoreError, ClientError) as err:
-            raise translate(err, "read the stack outputs", self.where) from err
         return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
     def physical_id(self, logical_id: str) -> str | None:
         """The name AWS gave a resource of the stack, or None if the stack has no such resource."""
-        try:
-            found = self.aws.cloudformation.describe_stack_resource(
-                StackName=self.stack, LogicalResourceId=logical_id
-            )
-        except ClientError:
-            return None
-        except BotoCoreError as err:
-            raise translate(err, "read the stack resources", self.where) from err
+        with translated("read the stack resources", self.where):
+            try:
+                found = self.aws.cloudformation.describe_stack_resource(
+                    StackName=self.stack, LogicalResourceId=logical_id
+                )
+            except ClientError as err:
+                if error_code(err) != "ValidationError":  # "... does not exist"
+                    raise
+                return None
         return found["StackResourceDetail"].get("PhysicalResourceId")
 
     def empty_bucket(self, bucket: str) -> int:
         """Delete every object in `bucket`; returns how many. A missing bucket is already empty."""
         s3 = self.aws.s3
         deleted = 0
-        try:
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-                keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-                if keys:
-                    s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})  # type: ignore[typeddict-item]
-                    deleted += len(keys)
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") == "NoSuchBucket":
-                return deleted
-            raise translate(err, "empty the bucket", f"bucket {bucket}") from err
-        except BotoCoreError as err:
-            raise translate(err, "empty the bucket", f"bucket {bucket}") from err
+        with translated("empty the bucket", f"bucket {bucket}"):
+            try:
+                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                    keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+                    if keys:
+                        s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})  # type: ignore[typeddict-item]
+                        deleted += len(keys)
+            except ClientError as err:
+                if error_code(err) != "NoSuchBucket":
+                    raise
         return deleted
 
     def delete_bucket(self, bucket: str) -> None:
         """Empty and delete a bucket deploy created; a missing one is fine."""
         self.empty_bucket(bucket)
-        try:
-            self.aws.s3.delete_bucket(Bucket=bucket)
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") != "NoSuchBucket":
-                raise translate(err, "delete the bucket", f"bucket {bucket}") from err
-        except BotoCoreError as err:
-            raise translate(err, "delete the bucket", f"bucket {bucket}") from err
+        with translated("delete the bucket", f"bucket {bucket}"):
+            try:
+                self.aws.s3.delete_bucket(Bucket=bucket)
+            except ClientError as err:
+                if error_code(err) != "NoSuchBucket":
+                    raise
 
     def delete(self) -> None:
         """Delete the stack and wait until it is gone."""
-        try:
+        with translated("delete the stack", self.where):
             self.aws.cloudformation.delete_stack(StackName=self.stack)
-        except (BotoCoreError, ClientError) as err:
-            raise translate(err, "delete the stack", self.where) from err
         self._wait("stack_delete_complete")
 
     def _wait(self, waiter_name: str) -> None:
         waiter = self.aws.cloudformation.get_waiter(waiter_name)  # type: ignore[call-overload]
-        try:
-            waiter.wait(
-                StackName=self.stack,
-                WaiterConfig={
-                    "Delay": self.limits.delay_seconds,
-                    "MaxAttempts": self.limits.max_attempts,
-                },
-            )
-        except WaiterError as err:
-            raise AwsError(self._failure_message(waiter_name, err)) from err
-        except (BotoCoreError, ClientError) as err:
-            raise translate(err, "wait for the stack", self.where) from err
+        limits = {"Delay": self.limits.delay_seconds, "MaxAttempts": self.limits.max_attempts}
+        with translated("wait for the stack", self.where):
+            try:
+                waiter.wait(StackName=self.stack, WaiterConfig=limits)
+            except WaiterError as err:  # a BotoCoreError too: give it its own message first
+                raise AwsError(self._failure_message(waiter_name, err)) from err
 
     def _failure_message(self, waiter_name: str, err: WaiterError) -> str:
         seconds = self.limits.delay_seconds * self.limits.max_attempts
