@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tray_app import APP_NAME, config, stack_commands
+from tray_app import APP_NAME, config, session_commands, stack_commands
 from tray_app.errors import PipelineTrayError
 
 GLOBAL_OPTIONS = {
@@ -39,6 +39,16 @@ def _global_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of minutes, 1 or more: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options, then one subcommand."""
     parent = _global_options()
@@ -48,6 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[parent],
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    status = commands.add_parser(
+        "status", parents=[parent], help="rule state, session deadline, latest metric"
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object for scripts")
+    start = commands.add_parser("start", parents=[parent], help="start a study session")
+    start.add_argument(
+        "--minutes",
+        type=_minutes,
+        metavar="N",
+        help="session length (default: session_minutes, 60)",
+    )
+    commands.add_parser("stop", parents=[parent], help="stop the study session")
+    invoke = commands.add_parser("invoke", parents=[parent], help="run the function now")
+    invoke.add_argument("--json", action="store_true", help="print the function's result as JSON")
+    latest = commands.add_parser("latest", parents=[parent], help="the latest metric record")
+    latest.add_argument("--json", action="store_true", help="the record as JSON (or null)")
     deploy = commands.add_parser(
         "deploy", parents=[parent], help="create or update the CloudFormation stack"
     )
@@ -64,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+Command = Callable[[config.Config, TextIO, argparse.Namespace], int]
+COMMANDS: dict[str, Command] = {
+    "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
+    "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
+    "stop": lambda c, out, a: session_commands.stop(c, out),
+    "invoke": lambda c, out, a: session_commands.invoke(c, out, as_json=a.json),
+    "latest": lambda c, out, a: session_commands.latest(c, out, as_json=a.json),
+    "deploy": lambda c, out, a: stack_commands.deploy(c, out, budget_email=a.budget_email),
+    "destroy": lambda c, out, a: stack_commands.destroy(c, out, yes=a.yes),
+}
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error."""
     stdout = out or sys.stdout
@@ -73,11 +111,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     }
     try:
         settings = config.load(flags, path=getattr(args, "config", None))
-        if args.command == "deploy":
-            return stack_commands.deploy(settings, stdout, budget_email=args.budget_email)
-        if args.command == "destroy":
-            return stack_commands.destroy(settings, stdout, yes=args.yes)
+        return COMMANDS[args.command](settings, stdout, args)
     except PipelineTrayError as err:
         print(f"{APP_NAME}: {err}", file=sys.stderr)
         return err.exit_code
-    raise AssertionError(f"unhandled command {args.command}")  # argparse only allows the above

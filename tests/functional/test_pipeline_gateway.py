@@ -1,0 +1,206 @@
+"""The session gateway against moto (in-process), Stubber only where moto cannot fail that way."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from tests.template_resources import FUNCTION_ARN, create_pipeline
+from tray_app import config
+from tray_app.errors import AwsError
+from tray_app.gateway.pipeline import InvokeError, Pipeline
+from tray_app.gateway.session import AwsSession
+
+pytestmark = pytest.mark.functional
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def aws() -> Iterator[boto3.session.Session]:
+    with mock_aws():
+        session = boto3.session.Session(region_name=REGION)
+        create_pipeline(session, REGION)
+        yield session
+
+
+def pipeline(**flags: Any) -> Pipeline:
+    settings = config.load({"region": REGION, **flags}, env={})
+    return Pipeline(AwsSession(settings), settings)
+
+
+def targets(
+    aws: boto3.session.Session, rule: str = "data-collector-schedule"
+) -> list[dict[str, Any]]:
+    found = aws.client("events").list_targets_by_rule(Rule=rule)["Targets"]
+    return [dict(t) for t in found]
+
+
+def test_start_writes_the_deadline_then_enables_and_stop_undoes_both(
+    aws: boto3.session.Session,
+) -> None:
+    p = pipeline()
+    assert p.rule_enabled() is False and p.session_deadline() is None
+    p.start(1_800_000_000)
+    assert p.rule_enabled() is True
+    assert p.session_deadline() == 1_800_000_000
+    (target,) = targets(aws)
+    assert (target["Id"], target["Arn"]) == ("data-collector", FUNCTION_ARN)
+    assert target["InputTransformer"]["InputPathsMap"] == {"time": "$.time", "id": "$.id"}
+    p.write_deadline(1_800_000_600)  # extend
+    assert p.session_deadline() == 1_800_000_600
+    p.stop()
+    assert p.rule_enabled() is False and p.session_deadline() is None
+    assert targets(aws)[0]["InputTransformer"]["InputTemplate"] == '{"time": <time>, "id": <id>}'
+
+
+def test_a_hand_made_rule_keeps_its_targets_id_and_arn(aws: boto3.session.Session) -> None:
+    events = aws.client("events")
+    events.put_rule(Name="my-rule", ScheduleExpression="rate(5 minutes)", State="DISABLED")
+    other = "arn:aws:sqs:eu-west-1:123456789012:audit"
+    events.put_targets(
+        Rule="my-rule",
+        Targets=[
+            {"Id": "audit-queue", "Arn": other},
+            {
+                "Id": "Id1234-console",
+                "Arn": FUNCTION_ARN,
+                "RetryPolicy": {"MaximumRetryAttempts": 1},
+            },
+        ],
+    )
+    p = pipeline(rule="my-rule")
+    p.start(1_800_000_000)
+    by_id = {t["Id"]: t for t in targets(aws, "my-rule")}
+    assert set(by_id) == {"audit-queue", "Id1234-console"}
+    assert by_id["audit-queue"] == {"Id": "audit-queue", "Arn": other}
+    console = by_id["Id1234-console"]
+    assert console["Arn"] == FUNCTION_ARN
+    assert console["RetryPolicy"] == {"MaximumRetryAttempts": 1}
+    assert json.loads(
+        console["InputTransformer"]["InputTemplate"].replace("<time>", '"t"').replace("<id>", '"i"')
+    ) == {"time": "t", "id": "i", "session_deadline": 1_800_000_000}
+
+
+def test_a_rule_without_a_lambda_target_says_to_deploy(aws: boto3.session.Session) -> None:
+    aws.client("events").put_rule(Name="bare", ScheduleExpression="rate(5 minutes)")
+    with pytest.raises(
+        AwsError, match=r"rule bare in eu-west-1 has no Lambda target: run `pipeline-tray deploy`"
+    ):
+        pipeline(rule="bare").start(1)
+
+
+def put_metrics(aws: boto3.session.Session, count: int) -> None:
+    dynamodb: Any = aws.client("dynamodb")
+    for first in range(0, count, 25):
+        batch = [
+            {
+                "PutRequest": {
+                    "Item": {
+                        "collection_id": {"S": f"id-{n}"},
+                        "record_type": {"S": "metrics"},
+                        "timestamp": {"N": str(1_700_000_000 + n * 300)},
+                        "timestamp_iso": {"S": "x"},
+                        "cpu_percent": {"N": "3.25"},
+                        "cold_start": {"BOOL": False},
+                    }
+                }
+            }
+            for n in range(first, min(first + 25, count))
+        ]
+        dynamodb.batch_write_item(RequestItems={"InfraMetrics": batch})
+
+
+@pytest.mark.parametrize("count", [10, 10_000])
+def test_latest_metric_is_the_newest_item_in_one_query(
+    aws: boto3.session.Session, count: int
+) -> None:
+    put_metrics(aws, count)
+    p = pipeline()
+    calls: list[str] = []
+    p.aws.client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+    latest = p.latest_metric()
+    assert calls == ["Query"]
+    assert latest is not None
+    assert latest["collection_id"] == f"id-{count - 1}"
+    assert latest["timestamp"] == 1_700_000_000 + (count - 1) * 300
+    assert latest["cpu_percent"] == 3.25 and latest["cold_start"] is False
+
+
+def test_latest_metric_of_an_empty_table_is_none(aws: boto3.session.Session) -> None:
+    assert pipeline().latest_metric() is None
+
+
+def test_missing_rule_and_table_name_the_resource_and_the_deploy_hint(
+    aws: boto3.session.Session,
+) -> None:
+    with pytest.raises(AwsError) as caught:
+        pipeline(rule="gone").rule_enabled()
+    assert str(caught.value) == (
+        "rule gone in eu-west-1 not found: run `pipeline-tray deploy` or check --region"
+    )
+    with pytest.raises(
+        AwsError, match=r"^table Nope in eu-west-1 not found: run `pipeline-tray deploy`"
+    ):
+        pipeline(table="Nope").latest_metric()
+
+
+def test_unreachable_endpoint() -> None:
+    p = pipeline(endpoint_url="http://127.0.0.1:9")
+    with pytest.raises(AwsError, match=r"^cannot reach AWS to read the rule: check your network"):
+        p.rule_enabled()
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("ExpiredTokenException", "your AWS session token has expired: sign in again"),
+        ("ThrottlingException", "AWS is throttling DescribeRule: wait a minute and try again"),
+        (
+            "AccessDeniedException",
+            "access denied: your AWS identity may not call DescribeRule on rule "
+            "data-collector-schedule in eu-west-1",
+        ),
+    ],
+)
+def test_errors_moto_cannot_produce(code: str, message: str) -> None:
+    p = pipeline()
+    with Stubber(p.aws.client("events")) as stub:
+        stub.add_client_error("describe_rule", code, "from AWS")
+        with pytest.raises(AwsError, match=message):
+            p.rule_enabled()
+
+
+def test_a_failed_function_reports_its_error_and_log_tail() -> None:
+    p = pipeline()
+    log = (
+        "START RequestId: 1 Version: $LATEST\nTraceback (most recent call last):\n"
+        "KeyError: 'S3_BUCKET'\nEND RequestId: 1\nREPORT RequestId: 1\tDuration: 3 ms\n"
+    )
+    payload = json.dumps({"errorMessage": "'S3_BUCKET'", "errorType": "KeyError"}).encode()
+    with Stubber(p.aws.client("lambda")) as stub:
+        stub.add_response(
+            "invoke",
+            {
+                "StatusCode": 200,
+                "FunctionError": "Unhandled",
+                "LogResult": base64.b64encode(log.encode()).decode(),
+                "Payload": StreamingBody(io.BytesIO(payload), len(payload)),
+            },
+        )
+        with pytest.raises(InvokeError) as caught:
+            p.invoke()
+    assert (
+        str(caught.value)
+        == "function data-collector failed: 'S3_BUCKET' | log: KeyError: 'S3_BUCKET'"
+    )

@@ -1,0 +1,62 @@
+"""Words and numbers for people: the session line, a metric line, times. Pure, no I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+
+def clock_time(unix: float, tz: tzinfo | None = None) -> str:
+    """HH:MM in the given zone (default: the machine's local zone)."""
+    return datetime.fromtimestamp(unix, tz=tz or datetime.now().astimezone().tzinfo).strftime(
+        "%H:%M"
+    )
+
+
+def iso_utc(unix: float | None) -> str | None:
+    """ISO-8601 UTC (…Z) or None."""
+    if unix is None:
+        return None
+    return datetime.fromtimestamp(unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45 s, 12 min, 2 h 5 min."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def session_line(
+    enabled: bool, deadline: float | None, now: float, tz: tzinfo | None = None
+) -> str:
+    """'Study session on — 42 min left (auto-off 15:30)' or 'Off — costs $0'."""
+    if not enabled:
+        return "Off — costs $0"
+    if deadline is None:
+        return "On — no session deadline (started outside pipeline-tray)"
+    if deadline <= now:
+        return "On — deadline passed; the function switches it off at its next run"
+    return (
+        f"Study session on — {duration(deadline - now)} left (auto-off {clock_time(deadline, tz)})"
+    )
+
+
+def metric_line(record: dict[str, Any] | None, now: float) -> str:
+    """'CPU 3.2 % · Mem 41 % · 2 min ago' or 'no metrics yet'."""
+    if not record:
+        return "no metrics yet"
+    parts = []
+    if isinstance(record.get("cpu_percent"), int | float):
+        parts.append(f"CPU {record['cpu_percent']:.1f} %")
+    if isinstance(record.get("memory_used_percent"), int | float):
+        parts.append(f"Mem {record['memory_used_percent']:.0f} %")
+    stamp = record.get("timestamp")
+    if isinstance(stamp, int | float):
+        parts.append(f"{duration(now - stamp)} ago")
+    return " · ".join(parts) or "a record without metrics"
