@@ -204,3 +204,14 @@ def test_a_failed_function_reports_its_error_and_log_tail() -> None:
         str(caught.value)
         == "function data-collector failed: 'S3_BUCKET' | log: KeyError: 'S3_BUCKET'"
     )
+
+
+def test_stop_disables_the_rule_even_when_the_deadline_cannot_be_cleared(
+    aws: boto3.session.Session,
+) -> None:
+    events = aws.client("events")
+    events.put_rule(Name="odd", ScheduleExpression="rate(5 minutes)", State="ENABLED")
+    events.put_targets(Rule="odd", Targets=[{"Id": "q", "Arn": "arn:aws:sqs:eu-west-1:1:q"}])
+    with pytest.raises(AwsError, match="has no Lambda target"):
+        pipeline(rule="odd").stop()
+    assert events.describe_rule(Name="odd")["State"] == "DISABLED"
