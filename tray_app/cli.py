@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tray_app import APP_NAME, config, session_commands, stack_commands
+from tray_app import APP_NAME, config, session_commands, stack_commands, tray_command
 from tray_app.errors import PipelineTrayError
 
 GLOBAL_OPTIONS = {
@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keep your study pipeline's AWS schedule off unless you are studying.",
         parents=[parent],
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    tray = commands.add_parser("tray", parents=[parent], help="the tray app (the default)")
+    tray.add_argument("--terminal", action="store_true", help="the terminal panel, not an icon")
     status = commands.add_parser(
         "status", parents=[parent], help="rule state, session deadline, latest metric"
     )
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 Command = Callable[[config.Config, TextIO, argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
+    "tray": lambda c, out, a: tray_command.run(c, out, terminal=getattr(a, "terminal", False)),
     "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
     "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
     "stop": lambda c, out, a: session_commands.stop(c, out),
@@ -111,7 +114,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     }
     try:
         settings = config.load(flags, path=getattr(args, "config", None))
-        return COMMANDS[args.command](settings, stdout, args)
+        return COMMANDS[args.command or "tray"](settings, stdout, args)
     except PipelineTrayError as err:
         print(f"{APP_NAME}: {err}", file=sys.stderr)
         return err.exit_code

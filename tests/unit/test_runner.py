@@ -1,0 +1,88 @@
+"""The runner with plain fakes for AWS (a function), the notifier and the clock."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from tray_app.runner import Runner
+from tray_app.session import Phase, Settings
+from tray_app.session_events import AwsAction, Disable, Done, Enable, Event, Failed, Poll, Polled
+from tray_app.state_files import StateFiles
+
+
+class Notes:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def notify(self, title: str, message: str) -> None:
+        with self.lock:
+            self.seen.append((title, message))
+
+
+class FakeAws:
+    """Answers actions like a working AWS, or fails the ones named in `failing`."""
+
+    def __init__(self, failing: tuple[type, ...] = ()) -> None:
+        self.failing = failing
+        self.enabled = False
+        self.calls: list[str] = []
+
+    def __call__(self, action: AwsAction) -> Event:
+        self.calls.append(type(action).__name__)
+        if isinstance(action, self.failing):
+            return Failed(0.0, action, "cannot reach AWS")
+        if isinstance(action, Poll):
+            return Polled(0.0, self.enabled)
+        if isinstance(action, Enable):
+            self.enabled = True
+        if isinstance(action, Disable):
+            self.enabled = False
+        return Done(0.0, action)
+
+
+def runner(aws: FakeAws, files: StateFiles, notes: Notes) -> Runner:
+    return Runner(
+        aws, settings=Settings(), notifier=notes, idle=None, files=files, tick_seconds=0.05
+    )
+
+
+def test_a_session_starts_and_quitting_stops_it(tmp_path: Path) -> None:
+    aws, notes = FakeAws(), Notes()
+    r = runner(aws, StateFiles(tmp_path), notes)
+    r.start()
+    assert r.wait_for(lambda s: s.phase is Phase.OFF, 5)
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    assert aws.enabled
+    assert r.shutdown("quit", timeout=5) is True
+    assert not aws.enabled
+    assert [e["reason"] for e in StateFiles(tmp_path).history()] == ["quit"]
+
+
+def test_an_unconfirmed_stop_at_shutdown_is_left_pending(tmp_path: Path) -> None:
+    aws, notes = FakeAws(failing=(Disable,)), Notes()
+    r = runner(aws, StateFiles(tmp_path), notes)
+    r.start()
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    assert r.shutdown("signal", timeout=1) is False
+    assert StateFiles(tmp_path).pending_stop()
+    assert ("Could not switch the pipeline off", "cannot reach AWS — retrying.") in notes.seen
+    assert aws.calls.count("Disable") >= 1
+
+
+def test_an_unwritable_state_dir_still_stops_the_rule_and_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the state dir should be")
+    aws, notes = FakeAws(), Notes()
+    r = runner(aws, StateFiles(blocker / "pipeline-tray"), notes)
+    r.start()
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    assert r.shutdown("quit", timeout=5) is True
+    assert not aws.enabled
+    assert [t for t, _ in notes.seen if t == "pipeline-tray could not save"] == [
+        "pipeline-tray could not save"
+    ]
