@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -72,10 +73,8 @@ class Tray:
             for line in list(self.lines):
                 if fragment in line:
                     return line
-            try:
+            with contextlib.suppress(queue.Empty):
                 self._new.get(timeout=0.2)
-            except queue.Empty:
-                pass
         raise AssertionError(f"no line with {fragment!r} in {self.lines}")
 
     def key(self, key: str) -> None:
@@ -130,7 +129,7 @@ def test_sigterm_with_a_session_on_disables_the_rule_before_exit(
     tray.wait_line("Off — costs $0")
     tray.key("s")
     eventually(lambda: rule()[0] == "ENABLED")
-    state, deadline = rule()
+    _, deadline = rule()
     assert deadline is not None and abs(deadline - (time.time() + 15 * 60)) < 30  # idle cap
     tray.wait_line("Study session on")
     tray.proc.send_signal(signal.SIGTERM)

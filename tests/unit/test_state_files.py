@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,6 @@ def test_estimated_cost_uses_published_prices() -> None:
 
 
 def test_a_second_lock_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
-    import os
-
     first = InstanceLock(tmp_path / "tray.lock")
     first.acquire()
     with pytest.raises(AlreadyRunningError, match=rf"already running \(pid {os.getpid()}, lock "):
