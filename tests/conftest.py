@@ -1,12 +1,21 @@
-"""Every test runs with fake AWS credentials, no AWS config files and no user config."""
+"""Every test runs with fake AWS credentials, no AWS config files and no user config.
+
+The emulator fixtures: one ThreadedMotoServer on 127.0.0.1 for the session, reset per test.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
+
+from tests.template_resources import create_pipeline
 
 REGION = "eu-west-1"
 
@@ -24,3 +33,30 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     yield
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """Start the emulator once; yield its endpoint URL; stop it at the end."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def endpoint(moto_server: str) -> str:
+    """The emulator's URL, with every service's state cleared."""
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    return moto_server
+
+
+@pytest.fixture
+def stack(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The template's bucket, table and disabled rule, made in the emulator."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)  # for the test's own boto3 calls
+    return create_pipeline(boto3.session.Session(region_name=REGION), REGION)

@@ -130,13 +130,17 @@ class Runner:
         with self._changed:
             return self._changed.wait_for(lambda: condition(self._state), timeout)
 
+    def stop_and_wait(self, reason: str, timeout: float = 10.0) -> bool:
+        """End a running session and wait at most `timeout` s; True if the rule is known off."""
+        self.post(StopRequested(self.clock(), reason))
+        return self.wait_for(lambda s: s.phase in SETTLED, timeout)
+
     def shutdown(self, reason: str, timeout: float = 10.0) -> bool:
-        """Stop a running session, waiting at most `timeout` s; True if the rule is known off.
+        """Stop the session like stop_and_wait, then end both threads.
 
         If the stop is not confirmed in time, the pending-stop marker is left for the next run.
         """
-        self.post(StopRequested(self.clock(), reason))
-        confirmed = self.wait_for(lambda s: s.phase in SETTLED, timeout)
+        confirmed = self.stop_and_wait(reason, timeout)
         if not confirmed:
             try:
                 self._files.set_pending_stop(True)

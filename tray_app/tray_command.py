@@ -10,7 +10,7 @@ import time
 from types import FrameType
 from typing import TextIO
 
-from tray_app import idle, status_text
+from tray_app import idle, power, status_text
 from tray_app.config import Config
 from tray_app.errors import AwsError
 from tray_app.executor import perform
@@ -57,8 +57,11 @@ def _run(config: Config, out: TextIO, inp: TextIO, terminal: bool) -> int:
     stop = threading.Event()
     _install_signal_handlers(stop)
     runner.start()
+    hooks = power.start_hooks(before=lambda reason: runner.stop_and_wait(reason, SHUTDOWN_SECONDS))
     panel = TerminalPanel(runner, inp, out, monitor is not None, latest=lambda: _latest(pipeline))
     reason = panel.run(stop)
+    for hook in hooks:
+        hook.stop()
     print("stopping the session before exit…", file=out, flush=True)
     if runner.shutdown(reason, timeout=SHUTDOWN_SECONDS):
         print("pipeline off — bye", file=out, flush=True)

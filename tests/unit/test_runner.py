@@ -24,13 +24,18 @@ class Notes:
 class FakeAws:
     """Answers actions like a working AWS, or fails the ones named in `failing`."""
 
-    def __init__(self, failing: tuple[type, ...] = ()) -> None:
+    def __init__(
+        self, failing: tuple[type, ...] = (), hanging: threading.Event | None = None
+    ) -> None:
         self.failing = failing
+        self.hanging = hanging
         self.enabled = False
         self.calls: list[str] = []
 
     def __call__(self, action: AwsAction) -> Event:
         self.calls.append(type(action).__name__)
+        if self.hanging is not None and isinstance(action, Disable):
+            self.hanging.wait(10)  # a network that neither answers nor fails
         if isinstance(action, self.failing):
             return Failed(0.0, action, "cannot reach AWS")
         if isinstance(action, Poll):
@@ -86,3 +91,17 @@ def test_an_unwritable_state_dir_still_stops_the_rule_and_says_so(tmp_path: Path
     assert [t for t, _ in notes.seen if t == "pipeline-tray could not save"] == [
         "pipeline-tray could not save"
     ]
+
+
+def test_a_stop_that_hangs_past_the_budget_is_left_pending(tmp_path: Path) -> None:
+    release = threading.Event()
+    aws, notes = FakeAws(hanging=release), Notes()
+    r = runner(aws, StateFiles(tmp_path), notes)
+    r.start()
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    try:
+        assert r.shutdown("signal", timeout=0.5) is False
+        assert StateFiles(tmp_path).pending_stop()  # nothing failed yet: the runner saved it
+    finally:
+        release.set()
