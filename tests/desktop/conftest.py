@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
+from jeepney import DBusAddress, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+from jeepney.wrappers import unwrap_msg
 
 
 def require(*tools: str) -> None:
@@ -41,3 +45,75 @@ def xvfb() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-dbusmock lives there
+BUS_DAEMON = DBusAddress(
+    "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
+)
+
+
+def require_dbusmock() -> None:
+    """Skip (or, under CI, fail) without dbus-daemon and Debian's python3-dbusmock."""
+    require("dbus-daemon")
+    found = (
+        subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import dbusmock"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("python3-dbusmock missing — .ci/run must install it")
+        pytest.skip("python3-dbusmock missing (apt-get install python3-dbusmock)")
+
+
+@pytest.fixture
+def private_bus() -> Iterator[str]:
+    """A private dbus-daemon of our own; yields its address."""
+    require_dbusmock()
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert daemon.stdout is not None
+    try:
+        yield daemon.stdout.readline().strip()
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+def start_mock(
+    bus: str, wait_for: str, *args: str, system: bool = False
+) -> subprocess.Popen[bytes]:
+    """Run `python3 -m dbusmock ARGS` on `bus`; return once it owns the name `wait_for`."""
+    variable = "DBUS_SYSTEM_BUS_ADDRESS" if system else "DBUS_SESSION_BUS_ADDRESS"
+    proc = subprocess.Popen(
+        [SYSTEM_PYTHON, "-m", "dbusmock", *(["--system"] if system else []), *args],
+        env={**os.environ, variable: bus},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    end = time.monotonic() + 20
+    while not name_has_owner(bus, wait_for):
+        if time.monotonic() > end or proc.poll() is not None:
+            proc.kill()
+            raise AssertionError(f"dbusmock did not take {wait_for} on the bus")
+        time.sleep(0.1)
+    return proc
+
+
+def name_has_owner(bus: str, name: str) -> bool:
+    """Ask the bus whether someone owns `name`."""
+    with open_dbus_connection(bus=bus) as connection:
+        ask = new_method_call(BUS_DAEMON, "NameHasOwner", "s", (name,))
+        (owned,) = unwrap_msg(connection.send_and_get_reply(ask))
+    return bool(owned)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a helper process and reap it."""
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
-from tests.desktop.conftest import require
+from tests.desktop.conftest import start_mock, stop
 from tests.tray_process import Tray, eventually, rule
 from tray_app.power.logind import LOGIN1
 
@@ -22,7 +20,6 @@ pytestmark = pytest.mark.desktop
 MOCK = DBusAddress(
     LOGIN1.object_path, bus_name=LOGIN1.bus_name, interface="org.freedesktop.DBus.Mock"
 )
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-dbusmock lives there
 
 
 def call(
@@ -37,43 +34,13 @@ def call(
 
 
 @pytest.fixture
-def logind_bus() -> Iterator[str]:
-    """A private bus with a mock logind on it; yields the bus address."""
-    require("dbus-daemon")
-    has_dbusmock = (
-        subprocess.run(
-            [SYSTEM_PYTHON, "-c", "import dbusmock"], capture_output=True, check=False
-        ).returncode
-        == 0
-    )
-    if not has_dbusmock:
-        if os.environ.get("CI"):
-            pytest.fail("python3-dbusmock missing — .ci/run must install it")
-        pytest.skip("python3-dbusmock missing (apt-get install python3-dbusmock)")
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert daemon.stdout is not None
-    bus = daemon.stdout.readline().strip()
-    mock = subprocess.Popen(
-        [SYSTEM_PYTHON, "-m", "dbusmock", "--system", "--template", "logind"],
-        env={**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": bus},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    bus_daemon = DBusAddress(
-        "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
-    )
+def logind_bus(private_bus: str) -> Iterator[str]:
+    """The private bus with a mock logind on it (as the system bus)."""
+    mock = start_mock(private_bus, LOGIN1.bus_name, "--template", "logind", system=True)
     try:
-        eventually(lambda: call(bus, bus_daemon, "NameHasOwner", "s", LOGIN1.bus_name)[0], 20)
-        yield bus
+        yield private_bus
     finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-        daemon.terminate()
-        daemon.wait(timeout=10)
+        stop(mock)
 
 
 def our_inhibitors(bus: str) -> list[tuple[Any, ...]]:

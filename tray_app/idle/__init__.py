@@ -5,19 +5,58 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 from tray_app.runner import IdleMonitor
 
 log = logging.getLogger(__name__)
 
 
-def choose() -> IdleMonitor | None:
-    """The idle monitor for this session, or None: then idle auto-off is unavailable."""
-    if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
-        from tray_app.idle.x11 import X11Idle  # noqa: PLC0415 - needs an X display
+def _x11() -> IdleMonitor:
+    from tray_app.idle.x11 import X11Idle  # noqa: PLC0415 - needs python-xlib and a display
 
+    return X11Idle()
+
+
+def _gnome() -> IdleMonitor:
+    from tray_app.idle.gnome_dbus import GnomeIdle  # noqa: PLC0415 - needs a session bus
+
+    return GnomeIdle()
+
+
+def _windows() -> IdleMonitor:
+    from tray_app.idle.windows import WindowsIdle  # noqa: PLC0415
+
+    return WindowsIdle()
+
+
+def _macos() -> IdleMonitor:
+    from tray_app.idle.macos import MacIdle  # noqa: PLC0415
+
+    return MacIdle()
+
+
+def candidates() -> list[Callable[[], IdleMonitor]]:
+    """The backends to try here, best first."""
+    if sys.platform == "win32":
+        return [_windows]
+    if sys.platform == "darwin":
+        return [_macos]
+    wayland = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
+    # On Wayland the X11 extension only sees XWayland windows: ask the compositor first.
+    found: list[Callable[[], IdleMonitor]] = [_gnome] if wayland else []
+    if os.environ.get("DISPLAY"):
+        found.append(_x11)
+    if not wayland:
+        found.append(_gnome)
+    return found
+
+
+def choose() -> IdleMonitor | None:
+    """The first backend that works, or None: then idle auto-off is unavailable."""
+    for make in candidates():
         try:
-            return X11Idle()
+            return make()
         except (OSError, RuntimeError) as err:
-            log.warning("X11 idle time unavailable: %s", err)
+            log.info("idle backend %s unavailable: %s", make.__name__.strip("_"), err)
     return None

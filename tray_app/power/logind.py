@@ -15,6 +15,7 @@ from typing import Any
 from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields
+from jeepney.wrappers import unwrap_msg
 
 from tray_app import APP_NAME
 
@@ -89,8 +90,7 @@ class LogindWatcher:
             "ssss",
             ("sleep:shutdown", APP_NAME, "Switching the study pipeline off first", "delay"),
         )
-        reply = connection.send_and_get_reply(call, timeout=5)
-        self._lock_fd = reply.body[0]
+        (self._lock_fd,) = unwrap_msg(connection.send_and_get_reply(call, timeout=5))
 
     def _release_lock(self) -> None:
         if self._lock_fd is not None:
