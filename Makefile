@@ -1,5 +1,6 @@
-# `make test` sets everything up itself on a fresh Debian/Ubuntu machine: .venv, the project and
-# its test extras, then lint, type checks and the whole test suite.
+# `make test` sets everything up itself on a fresh Debian/Ubuntu machine: the system packages
+# (as root; otherwise it prints the apt-get line), .venv, the project with its test and Linux
+# tray extras, then lint, type checks and the whole test suite.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,10 +8,11 @@ STAMP  := $(VENV)/.installed-test
 
 .PHONY: test lint typecheck pytest bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/system-packages
+	bash scripts/system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,linux-tray]'
 	touch $(STAMP)
 
 test: lint typecheck pytest

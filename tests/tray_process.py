@@ -23,7 +23,13 @@ RULE = "data-collector-schedule"
 class Tray:
     """One tray process; its output lines are collected on a thread."""
 
-    def __init__(self, endpoint: str, home: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        home: Path,
+        extra_env: dict[str, str] | None = None,
+        terminal: bool = True,
+    ) -> None:
         env = {
             **os.environ,
             "PIPELINE_TRAY_POLL_SECONDS": "1",
@@ -31,7 +37,8 @@ class Tray:
             "XDG_RUNTIME_DIR": str(home / "run"),
             **(extra_env or {}),
         }
-        env.pop("DISPLAY", None)
+        if terminal:
+            env.pop("DISPLAY", None)
         # platformdirs ignores a runtime dir that is not private (mode 0700), as systemd makes it
         (home / "run").mkdir(mode=0o700, exist_ok=True)
         self.proc = subprocess.Popen(
@@ -44,7 +51,7 @@ class Tray:
                 "--region",
                 REGION,
                 "tray",
-                "--terminal",
+                *(["--terminal"] if terminal else []),
             ],
             env=env,
             stdin=subprocess.PIPE,
@@ -81,6 +88,9 @@ class Tray:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 def rule() -> tuple[str, int | None]:

@@ -60,3 +60,18 @@ def metric_line(record: dict[str, Any] | None, now: float) -> str:
     if isinstance(stamp, int | float):
         parts.append(f"{duration(now - stamp)} ago")
     return " · ".join(parts) or "a record without metrics"
+
+
+def week_line(entries: list[dict[str, Any]], now: float, tz: tzinfo | None = None) -> str:
+    """This week's study time and estimated cost: '3 h 20 min this week · ~$0.0004'."""
+    today = datetime.fromtimestamp(now, tz=tz or datetime.now().astimezone().tzinfo)
+    monday = (
+        today.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        - today.weekday() * 86400
+    )
+    week = [e for e in entries if isinstance(e.get("start"), int | float) and e["start"] >= monday]
+    minutes = sum(float(e.get("minutes", 0)) for e in week)
+    cost = sum(float(e.get("estimated_cost_usd", 0)) for e in week)
+    if not week:
+        return "no sessions this week"
+    return f"{duration(minutes * 60)} this week · ~${cost:.4f}"

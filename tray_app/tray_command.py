@@ -1,12 +1,16 @@
-"""`pipeline-tray tray`: one running session loop with its view, until quit or a signal."""
+"""`pipeline-tray tray`: the session loop with its view (icon or terminal panel) until quit."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import subprocess
 import sys
 import threading
 import time
+import webbrowser
+from collections.abc import Callable
 from types import FrameType
 from typing import TextIO
 
@@ -17,11 +21,14 @@ from tray_app.executor import perform
 from tray_app.gateway.pipeline import Pipeline
 from tray_app.gateway.session import AwsSession
 from tray_app.instance_lock import InstanceLock
+from tray_app.menu_model import Facts
 from tray_app.notifier import DesktopNotifier, EchoNotifier
 from tray_app.runner import Runner
-from tray_app.session import Settings
+from tray_app.session import Settings, State
 from tray_app.state_files import StateFiles, default_state_dir
 from tray_app.terminal_panel import TerminalPanel
+from tray_app.tray_facts import TrayFacts, saved_length
+from tray_app.tray_view import TrayView
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -29,57 +36,191 @@ SHUTDOWN_SECONDS = 10.0
 
 
 def run(config: Config, out: TextIO, terminal: bool, inp: TextIO | None = None) -> int:
-    """Run the tray (for now always the terminal panel) until quit; the session is stopped first."""
+    """Run the tray until quit; the session is stopped first."""
     lock = InstanceLock()
     lock.acquire()
     try:
-        return _run(config, out, inp or sys.stdin, terminal)
+        return TrayApp(config, out, inp or sys.stdin, terminal).run()
     finally:
         lock.release()
 
 
-def _run(config: Config, out: TextIO, inp: TextIO, terminal: bool) -> int:
-    if not terminal:
-        print("(the tray icon is not built yet: showing the terminal panel)", file=out)
-    pipeline = Pipeline(AwsSession(config), config)
-    monitor = idle.choose()
-    runner = Runner(
-        perform=lambda action: perform(action, pipeline, time.time),
-        settings=Settings(
-            session_minutes=config.session_minutes,
-            idle_minutes=config.idle_minutes,
-            poll_seconds=config.poll_seconds,
-        ),
-        notifier=EchoNotifier(out, DesktopNotifier()),
-        idle=monitor,
-        files=StateFiles(default_state_dir()),
-    )
-    stop = threading.Event()
-    _install_signal_handlers(stop)
-    runner.start()
-    hooks = power.start_hooks(before=lambda reason: runner.stop_and_wait(reason, SHUTDOWN_SECONDS))
-    panel = TerminalPanel(runner, inp, out, monitor is not None, latest=lambda: _latest(pipeline))
-    reason = panel.run(stop)
-    for hook in hooks:
-        hook.stop()
-    print("stopping the session before exit…", file=out, flush=True)
-    if runner.shutdown(reason, timeout=SHUTDOWN_SECONDS):
-        print("pipeline off — bye", file=out, flush=True)
-        return 0
-    print(
-        "could not confirm the rule is off: it will be switched off at the next start "
-        "(and by the function at the session deadline)",
-        file=out,
-        flush=True,
-    )
-    return 1
+class TrayApp:
+    """Wires one session loop to its view; every callback goes through this object."""
+
+    def __init__(self, config: Config, out: TextIO, inp: TextIO, terminal: bool) -> None:
+        self.config, self.out, self.inp = config, out, inp
+        aws = AwsSession(config)
+        self.pipeline = Pipeline(aws, config)
+        self.files = StateFiles(default_state_dir())
+        self.monitor = idle.choose()
+        self.view = None if terminal else _tray_view(self._facts, self.act, out)
+        self.runner = Runner(
+            lambda action: perform(action, self.pipeline, time.time),
+            settings=Settings(
+                session_minutes=saved_length(self.files) or config.session_minutes,
+                idle_minutes=config.idle_minutes,
+                poll_seconds=config.poll_seconds,
+            ),
+            notifier=DesktopNotifier() if self.view else EchoNotifier(out, DesktopNotifier()),
+            idle=self.monitor,
+            files=self.files,
+            on_state=self._on_state,
+        )
+        self.facts = TrayFacts(
+            config,
+            region=aws.region,
+            runner=self.runner,
+            pipeline=self.pipeline,
+            files=self.files,
+            idle_available=self.monitor is not None,
+            on_change=self._refresh,
+        )
+        self.stop = threading.Event()
+        self.reason = "signal"
+        self.exit_code = 0
+
+    def run(self) -> int:
+        """Serve the view until quit or a signal; returns 0 when the rule is known off."""
+        hooks = power.start_hooks(
+            before=lambda why: self.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
+        )
+        _install_signal_handlers(self.stop)
+        self.runner.start()
+        if self.view is None:
+            panel = TerminalPanel(
+                self.runner, self.inp, self.out, self.monitor is not None, latest=self._latest
+            )
+            self.reason = panel.run(self.stop)
+            self._shut_down(hooks)
+        else:
+            watcher = threading.Thread(
+                target=self._quit_when_told, args=(hooks,), name="quit-watcher", daemon=True
+            )
+            watcher.start()
+            self.view.icon.run(setup=_show)  # GTK's loop: the main thread stays here
+            watcher.join(timeout=SHUTDOWN_SECONDS + 5)
+        return self.exit_code
+
+    def act(self, action: str) -> None:
+        """A menu click (pystray's thread): turn it into a runner event or a local job."""
+        if action == "toggle":
+            self.runner.toggle()
+        elif action == "extend":
+            self.runner.extend(30)
+        elif action == "invoke":
+            self.runner.invoke()
+        elif action == "latest":
+            self.runner.submit(self.facts.refresh_latest)
+        elif action.startswith("length:"):
+            self.facts.choose_length(int(action.split(":", 1)[1]))
+        elif action.startswith("open:"):
+            threading.Thread(target=webbrowser.open, args=(action[5:],), daemon=True).start()
+        elif action == "settings":
+            threading.Thread(target=_open_file, args=(self.config.file,), daemon=True).start()
+        elif action == "quit":
+            self.reason = "quit"
+            self.stop.set()
+
+    def _facts(self) -> Facts:
+        return self.facts.facts()
+
+    def _on_state(self, state: State) -> None:
+        self.facts.observe(state)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self.view is not None:
+            self.view.render(self.runner.state)
+
+    def _latest(self) -> str:
+        try:
+            return status_text.metric_line(self.pipeline.latest_metric(), time.time())
+        except AwsError as err:
+            return str(err)
+
+    def _quit_when_told(self, hooks: list[power.Hook]) -> None:
+        self.stop.wait()
+        self._shut_down(hooks)
+        assert self.view is not None
+        self.view.icon.stop()
+
+    def _shut_down(self, hooks: list[power.Hook]) -> None:
+        for hook in hooks:
+            hook.stop()
+        print("stopping the session before exit…", file=self.out, flush=True)
+        if self.runner.shutdown(self.reason, timeout=SHUTDOWN_SECONDS):
+            print("pipeline off — bye", file=self.out, flush=True)
+            return
+        self.exit_code = 1
+        print(
+            "could not confirm the rule is off: it will be switched off at the next start "
+            "(and by the function at the session deadline)",
+            file=self.out,
+            flush=True,
+        )
 
 
-def _latest(pipeline: Pipeline) -> str:
+def _tray_view(
+    facts: Callable[[], Facts], on_action: Callable[[str], None], out: TextIO
+) -> TrayView | None:
+    """The icon, or None (with a line saying why) when this desktop cannot show a usable one."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        print("no display: showing the terminal panel", file=out, flush=True)
+        return None
+    if sys.platform.startswith("linux") and not _session_bus():
+        # pystray's GTK and AppIndicator backends need one; without it run() fails.
+        print("no session D-Bus: showing the terminal panel", file=out, flush=True)
+        return None
+    problems: tuple[type[Exception], ...] = (ImportError, ValueError, OSError, *_display_errors())
     try:
-        return status_text.metric_line(pipeline.latest_metric(), time.time())
-    except AwsError as err:
-        return str(err)
+        view = TrayView(facts, on_action, time.time)
+    except problems as err:
+        print(f"no tray available ({err}): showing the terminal panel", file=out, flush=True)
+        return None
+    if not view.has_menu:
+        print(
+            "this tray backend has no menu (install the linux-tray extra for GTK): "
+            "showing the terminal panel",
+            file=out,
+            flush=True,
+        )
+        return None
+    return view
+
+
+def _session_bus() -> bool:
+    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+    return bool(address) or os.path.exists(f"/run/user/{os.getuid()}/bus")
+
+
+def _display_errors() -> tuple[type[Exception], ...]:
+    # pystray's X11 backends raise Xlib's own errors when DISPLAY names no reachable server.
+    try:
+        from Xlib.error import DisplayError  # noqa: PLC0415 - Linux only
+    except ImportError:
+        return ()
+    return (DisplayError,)
+
+
+def _show(icon: object) -> None:
+    icon.visible = True  # type: ignore[attr-defined]
+
+
+def _open_file(path: os.PathLike[str]) -> None:
+    """Open the config file in the user's editor, creating it with a comment if missing."""
+    target = os.fspath(path)
+    if not os.path.exists(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as f:
+            f.write("# pipeline-tray settings: see the README's Configuration section\n")
+    if sys.platform == "win32":
+        os.startfile(target)  # type: ignore[attr-defined]  # noqa: S606
+    else:
+        opener = "open" if sys.platform == "darwin" else "xdg-open"
+        subprocess.run([opener, target], check=False, timeout=30)  # noqa: S603
 
 
 def _install_signal_handlers(stop: threading.Event) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
+from PIL import Image, ImageGrab
 
 
 def require(*tools: str) -> None:
@@ -83,6 +86,7 @@ def private_bus() -> Iterator[str]:
     finally:
         daemon.terminate()
         daemon.wait(timeout=10)
+        daemon.stdout.close()
 
 
 def start_mock(
@@ -117,3 +121,104 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     """Terminate a helper process and reap it."""
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@dataclass
+class Desktop:
+    """A running X server with a tray host and a notification daemon on a private bus."""
+
+    display: str
+    bus: str
+    notifications: list[str]
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"DISPLAY": self.display, "DBUS_SESSION_BUS_ADDRESS": self.bus}
+
+    def xdotool(self, *args: str) -> str:
+        done = subprocess.run(
+            ["xdotool", *args],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return done.stdout
+
+    def icon_box(self, name: str, timeout: float = 20) -> tuple[int, int, int, int]:
+        """Position and size of the visible window named like `name` (a regex)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for window in self.xdotool("search", "--onlyvisible", "--name", name).split():
+                shell = self.xdotool("getwindowgeometry", "--shell", window)
+                geometry = dict(line.split("=", 1) for line in shell.split())
+                if int(geometry.get("WIDTH", 0)) > 4:
+                    return (
+                        int(geometry["X"]),
+                        int(geometry["Y"]),
+                        int(geometry["WIDTH"]),
+                        int(geometry["HEIGHT"]),
+                    )
+            time.sleep(0.2)
+        raise AssertionError(f"no visible window named {name!r}")
+
+    def grab(self, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+        image = ImageGrab.grab(xdisplay=self.display)
+        if box is None:
+            return image
+        x, y, w, h = box
+        return image.crop((x, y, x + w, y + h))
+
+
+def share(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 40) -> float:
+    """The share of pixels within `tolerance` of `colour` (per channel)."""
+    data = image.convert("RGB").tobytes()
+    pixels = [data[i : i + 3] for i in range(0, len(data), 3)]
+    near = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, colour)))  # noqa: B905
+    return near / len(pixels)
+
+
+@pytest.fixture
+def desktop(xvfb: str, private_bus: str) -> Iterator[Desktop]:
+    """Xvfb, a session bus with dunst on it, trayer, and dbus-monitor counting Notify calls."""
+    require("trayer", "dunst", "dbus-monitor", "notify-send")
+    env = {**os.environ, "DISPLAY": xvfb, "DBUS_SESSION_BUS_ADDRESS": private_bus}
+    quiet = subprocess.DEVNULL
+    dunst = subprocess.Popen(["dunst"], env=env, stdout=quiet, stderr=quiet)
+    trayer = subprocess.Popen(
+        ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32"],
+        env=env,
+        stdout=quiet,
+        stderr=quiet,
+    )
+    monitor = subprocess.Popen(
+        [
+            "dbus-monitor",
+            "--address",
+            private_bus,
+            "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    seen: list[str] = []
+
+    def collect() -> None:
+        assert monitor.stdout is not None
+        for line in monitor.stdout:
+            if "member=Notify" in line:
+                seen.append(line)
+            elif seen and line.strip().startswith("string ") and len(seen[-1].splitlines()) < 6:
+                seen[-1] += line  # keep the app name, icon, title and body with the call
+
+    threading.Thread(target=collect, daemon=True).start()
+    try:
+        yield Desktop(xvfb, private_bus, seen)
+    finally:
+        for proc in (monitor, trayer, dunst):
+            proc.terminate()
+            proc.wait(timeout=10)
+        assert monitor.stdout is not None
+        monitor.stdout.close()

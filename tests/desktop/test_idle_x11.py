@@ -34,7 +34,9 @@ def test_idle_grows_and_input_resets_it(xvfb: str) -> None:
 
 def test_choose_picks_x11_when_a_display_is_set(xvfb: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", xvfb)
-    assert isinstance(idle.choose(), X11Idle)
+    chosen = idle.choose()
+    assert isinstance(chosen, X11Idle)
+    chosen.close()
     monkeypatch.delenv("DISPLAY")
     assert idle.choose() is None
 

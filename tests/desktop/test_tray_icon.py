@@ -1,0 +1,143 @@
+"""The real tray icon on a real X tray host: pixels, clicks, menus and notifications."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.desktop.conftest import Desktop, share
+from tests.template_resources import create_pipeline
+from tests.tray_process import REGION, RULE, Tray, eventually, rule
+
+pytestmark = pytest.mark.desktop
+GREY = (138, 143, 152)
+GREEN = (46, 158, 68)
+RED = (217, 48, 37)
+MENU_WHITE = (255, 255, 255)
+HIGHLIGHT = (53, 132, 228)  # Adwaita's selected-item blue
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"  # kept by CI runs
+NAMES = "costs|session|Checking|Starting|Switching|pipeline|AWS|cannot|reach"
+
+
+@pytest.fixture(params=["gtk", "appindicator"])
+def icon(
+    request: pytest.FixtureRequest,
+    desktop: Desktop,
+    endpoint: str,
+    stack: dict[str, str],
+    tmp_path: Path,
+) -> Iterator[tuple[Tray, Desktop, str]]:
+    """The app as a tray icon on the given pystray backend."""
+    pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
+    env = {**desktop.env, "PYSTRAY_BACKEND": request.param}
+    tray = Tray(endpoint, tmp_path, env, terminal=False)
+    try:
+        yield tray, desktop, request.param
+    finally:
+        tray.stop()
+
+
+def colour_share(desktop: Desktop, colour: tuple[int, int, int]) -> float:
+    return share(desktop.grab(desktop.icon_box(NAMES)), colour)
+
+
+def test_dock_poll_click_and_menu(icon: tuple[Tray, Desktop, str]) -> None:
+    _tray, desktop, backend = icon
+    x, y, w, h = desktop.icon_box(NAMES)
+    eventually(lambda: colour_share(desktop, GREY) > 0.2)
+    assert colour_share(desktop, GREEN) < 0.05
+
+    # enabled from outside: green within one poll interval (1 s here), with a deadline adopted
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    eventually(lambda: colour_share(desktop, GREEN) > 0.2, timeout=5)
+    eventually(lambda: rule()[1] is not None)
+
+    centre = (str(x + w // 2), str(y + h // 2))
+    if backend == "gtk":  # left click is the default action: stop, then start again
+        desktop.xdotool("mousemove", *centre, "click", "1")
+        eventually(lambda: rule() == ("DISABLED", None))
+        eventually(lambda: colour_share(desktop, GREY) > 0.2)
+        desktop.xdotool("mousemove", *centre, "click", "1")
+        eventually(lambda: rule()[0] == "ENABLED")
+        _, deadline = rule()
+        assert deadline is not None and deadline > time.time() + 10 * 60
+        menu_button = "3"
+    else:
+        menu_button = "1"  # AppIndicator: any click opens the menu
+
+    # the menu: open it with the mouse, choose its first item with the keyboard. Keys sent
+    # before the menu holds the keyboard are lost, so wait for the highlight to show.
+    expected = "DISABLED" if rule()[0] == "ENABLED" else "ENABLED"
+    desktop.xdotool("mousemove", *centre, "click", menu_button)
+    menu_area = (380, 0, 420, 330)
+    eventually(lambda: share(desktop.grab(menu_area), MENU_WHITE, 12) > 0.3)
+    eventually(lambda: _highlight(desktop, menu_area), timeout=10)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desktop.grab().crop((380, 0, 800, 330)).save(SHOTS / f"menu-{backend}.png")
+    desktop.xdotool("key", "Return")  # the highlighted first choosable item: Start/Stop
+    eventually(lambda: rule()[0] == expected)
+
+
+def _highlight(desktop: Desktop, area: tuple[int, int, int, int]) -> bool:
+    if share(desktop.grab(area), HIGHLIGHT, 40) > 0.01:
+        return True
+    desktop.xdotool("key", "Down")  # once the menu has the keyboard, this highlights an item
+    time.sleep(0.3)
+    return share(desktop.grab(area), HIGHLIGHT, 40) > 0.01
+
+
+def test_sigterm_with_a_session_on_disables_the_rule(icon: tuple[Tray, Desktop, str]) -> None:
+    tray, desktop, _ = icon
+    desktop.icon_box(NAMES)
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    eventually(lambda: rule()[1] is not None)  # adopted: a session is on
+    tray.proc.send_signal(signal.SIGTERM)
+    assert tray.proc.wait(timeout=20) == 0
+    assert rule() == ("DISABLED", None)
+
+
+def test_losing_the_endpoint_shows_the_error_look_and_notifies_once(
+    desktop: Desktop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
+    server = subprocess.Popen(
+        [sys.executable, "-c", EMULATOR], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout is not None and server.stdin is not None
+    endpoint = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    create_pipeline(boto3.session.Session(region_name=REGION), REGION)
+    tray = Tray(endpoint, tmp_path, {**desktop.env, "PYSTRAY_BACKEND": "gtk"}, terminal=False)
+    try:
+        desktop.icon_box(NAMES)
+        eventually(lambda: colour_share(desktop, GREY) > 0.2)
+        server.stdin.close()  # the emulator goes away
+        server.wait(timeout=15)
+        eventually(lambda: colour_share(desktop, RED) > 0.2, timeout=30)
+        time.sleep(8)  # several more failing polls: still one notification
+        errors = [n for n in desktop.notifications if "cannot reach AWS" in n]
+        assert len(errors) == 1, desktop.notifications
+    finally:
+        tray.stop()
+        if server.poll() is None:
+            server.kill()
+        server.stdout.close()
+
+
+EMULATOR = """
+import logging, sys
+from moto.server import ThreadedMotoServer
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+print(server.get_host_and_port()[1], flush=True)
+sys.stdin.read()
+server.stop()
+"""

@@ -1,0 +1,97 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from tray_app import menu_model, status_text
+from tray_app.menu_model import Facts, Item
+from tray_app.session import Phase, State
+
+NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
+FACTS = Facts(
+    session_minutes=120,
+    idle_minutes=15,
+    idle_available=True,
+    latest_line="CPU 3.2 % · Mem 41 % · 2 min ago",
+    history_line="3 h this week · ~$0.0004",
+    region="eu-west-1",
+    rule="data-collector-schedule",
+    function="data-collector",
+    table="InfraMetrics",
+)
+
+
+@pytest.mark.parametrize(
+    ("state", "icon"),
+    [
+        (State(), "unknown"),
+        (State(phase=Phase.OFF), "off"),
+        (State(phase=Phase.ON, deadline=NOW + 60), "on"),
+        (State(phase=Phase.STARTING), "busy"),
+        (State(phase=Phase.STOPPING, error="x"), "busy"),
+        (State(phase=Phase.OFF, error="cannot reach AWS"), "error"),
+        (State(phase=Phase.ON, deadline=NOW + 60, error="x"), "error"),
+    ],
+)
+def test_icon_for_each_state(state: State, icon: str) -> None:
+    assert menu_model.icon_name(state) == icon
+
+
+def by_text(items: tuple[Item, ...]) -> dict[str, Item]:
+    return {i.text: i for i in items}
+
+
+def test_menu_when_off() -> None:
+    items = menu_model.build(State(phase=Phase.OFF), NOW, FACTS)
+    assert items[0] == Item("Off — costs $0", enabled=False)
+    start = by_text(items)["Start study session"]
+    assert (start.action, start.enabled, start.default) == ("toggle", True, True)
+    assert by_text(items)["Extend +30 min"].enabled is False
+    lengths = by_text(items)["Session length"].submenu
+    assert [(i.text, i.checked, i.radio) for i in lengths] == [
+        ("30 min", False, True),
+        ("1 h", False, True),
+        ("2 h", True, True),
+        ("4 h", False, True),
+    ]
+    assert by_text(items)["Quit"].action == "quit"
+    assert "Latest metric: CPU 3.2 % · Mem 41 % · 2 min ago" in by_text(items)
+
+
+def test_menu_during_a_session_and_while_busy() -> None:
+    on = State(phase=Phase.ON, deadline=NOW + 42 * 60)
+    items = by_text(menu_model.build(on, NOW, FACTS))
+    assert items["Stop study session"].enabled and items["Extend +30 min"].enabled
+    assert menu_model.headline(on, NOW).startswith("Study session on — 42 min left (auto-off ")
+    busy = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
+    assert busy["Start study session"].enabled is False
+    assert menu_model.headline(State(phase=Phase.STOPPING), NOW) == "Switching the pipeline off…"
+
+
+def test_idle_unavailable_is_said_and_errors_reach_the_headline() -> None:
+    facts = Facts(**{**FACTS.__dict__, "idle_available": False})
+    items = by_text(menu_model.build(State(phase=Phase.OFF, error="cannot reach AWS"), NOW, facts))
+    assert "Idle auto-off: unavailable on this desktop" in items
+    assert "Off — costs $0 — cannot reach AWS" in items
+
+
+def test_console_links() -> None:
+    links = {i.text: str(i.action) for i in menu_model.console_links(FACTS)}
+    assert links["Rule"] == (
+        "open:https://eu-west-1.console.aws.amazon.com/events/home?region=eu-west-1"
+        "#/eventbus/default/rules/data-collector-schedule"
+    )
+    assert links["Logs"].endswith(
+        "#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fdata-collector"
+    )
+    assert links["Table"].endswith("#table?name=InfraMetrics")
+
+
+def test_week_line_counts_this_week_only() -> None:
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp()  # Thursday NOW's Monday
+    entries = [
+        {"start": monday - 86400, "minutes": 600, "estimated_cost_usd": 1.0},  # last Sunday
+        {"start": monday, "minutes": 90, "estimated_cost_usd": 0.0001},
+        {"start": NOW - 3600, "minutes": 45, "estimated_cost_usd": 0.0002},
+    ]
+    assert status_text.week_line(entries, NOW, UTC) == "2 h 15 min this week · ~$0.0003"
+    assert status_text.week_line([], NOW, UTC) == "no sessions this week"

@@ -1,0 +1,116 @@
+"""The tray's icon name, tooltip and menu as plain data, built from the session state. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from tray_app import status_text
+from tray_app.session import Phase, State
+
+LENGTHS = (30, 60, 120, 240)  # the Session length submenu, in minutes
+
+
+@dataclass(frozen=True)
+class Item:
+    """One menu entry; `action` names what the view forwards when it is clicked."""
+
+    text: str
+    action: str | None = None
+    enabled: bool = True
+    checked: bool | None = None
+    radio: bool = False
+    default: bool = False
+    submenu: tuple[Item, ...] = ()
+
+
+SEPARATOR = Item("-")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the menu shows besides the session state (gathered by the view)."""
+
+    session_minutes: int
+    idle_minutes: int
+    idle_available: bool
+    latest_line: str
+    history_line: str
+    region: str
+    rule: str
+    function: str
+    table: str
+
+
+def icon_name(state: State) -> str:
+    """Which icon: on, off, busy, error or unknown."""
+    if state.phase in (Phase.STARTING, Phase.STOPPING):
+        return "busy"
+    if state.error:
+        return "error"
+    return {Phase.ON: "on", Phase.OFF: "off"}.get(state.phase, "unknown")
+
+
+def headline(state: State, now: float) -> str:
+    """The first menu line (and the tooltip)."""
+    if state.phase is Phase.STARTING:
+        return "Starting the study session…"
+    if state.phase is Phase.STOPPING:
+        return "Switching the pipeline off…"
+    if state.phase is Phase.UNKNOWN:
+        return state.error or "Checking the pipeline…"
+    line = status_text.session_line(state.phase is Phase.ON, state.deadline, now)
+    return f"{line} — {state.error}" if state.error else line
+
+
+def length_label(minutes: int) -> str:
+    """30 min, 1 h, 2 h, 4 h."""
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+def console_links(f: Facts) -> tuple[Item, ...]:
+    """The AWS console pages of the rule, the function, its logs and the table."""
+    base = f"https://{f.region}.console.aws.amazon.com"
+    group = quote(quote(f"/aws/lambda/{f.function}", safe=""), safe="").replace("%", "$")
+    pages = (
+        ("Rule", f"{base}/events/home?region={f.region}#/eventbus/default/rules/{f.rule}"),
+        ("Function", f"{base}/lambda/home?region={f.region}#/functions/{f.function}"),
+        ("Logs", f"{base}/cloudwatch/home?region={f.region}#logsV2:log-groups/log-group/{group}"),
+        ("Table", f"{base}/dynamodbv2/home?region={f.region}#table?name={f.table}"),
+    )
+    return tuple(Item(name, f"open:{url}") for name, url in pages)
+
+
+def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
+    """The whole menu, top to bottom."""
+    on = state.phase is Phase.ON
+    busy = state.phase in (Phase.STARTING, Phase.STOPPING, Phase.UNKNOWN)
+    idle_text = (
+        f"Idle auto-off: after {f.idle_minutes} min"
+        if f.idle_available
+        else "Idle auto-off: unavailable on this desktop"
+    )
+    lengths = tuple(
+        Item(length_label(m), f"length:{m}", checked=m == f.session_minutes, radio=True)
+        for m in LENGTHS
+    )
+    return (
+        Item(headline(state, now), enabled=False),
+        Item(
+            "Stop study session" if on else "Start study session",
+            "toggle",
+            enabled=not busy,
+            default=True,
+        ),
+        Item("Extend +30 min", "extend", enabled=on),
+        Item("Session length", submenu=lengths),
+        SEPARATOR,
+        Item("Invoke now", "invoke"),
+        Item(f"Latest metric: {f.latest_line}", "latest"),
+        Item(idle_text, enabled=False),
+        SEPARATOR,
+        Item("Open in AWS console", submenu=console_links(f)),
+        Item(f"History: {f.history_line}", enabled=False),
+        Item("Settings…", "settings"),
+        Item("Quit", "quit"),
+    )
