@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tray_app import APP_NAME, config, session_commands, stack_commands, tray_command
+from tray_app import APP_NAME, autostart, config, session_commands, stack_commands, tray_command
 from tray_app.errors import PipelineTrayError
 
 GLOBAL_OPTIONS = {
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     tray = commands.add_parser("tray", parents=[parent], help="the tray app (the default)")
     tray.add_argument("--terminal", action="store_true", help="the terminal panel, not an icon")
+    autostart = commands.add_parser(
+        "autostart", parents=[parent], help="start the tray at login (on) or not (off)"
+    )
+    autostart.add_argument("switch", choices=["on", "off"])
     status = commands.add_parser(
         "status", parents=[parent], help="rule state, session deadline, latest metric"
     )
@@ -92,9 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _autostart(switch: str, out: TextIO) -> int:
+    if switch == "on":
+        print(f"the tray starts at login: {autostart.enable()}", file=out)
+    else:
+        print(f"the tray no longer starts at login (removed {autostart.disable()})", file=out)
+    return 0
+
+
 Command = Callable[[config.Config, TextIO, argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
     "tray": lambda c, out, a: tray_command.run(c, out, terminal=getattr(a, "terminal", False)),
+    "autostart": lambda c, out, a: _autostart(a.switch, out),
     "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
     "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
     "stop": lambda c, out, a: session_commands.stop(c, out),

@@ -69,7 +69,7 @@ class Runner:
     ) -> None:
         self._perform = perform
         self.settings = settings
-        self._notifier = notifier
+        self.notifier = notifier
         self._idle = idle
         self._files = files
         self.clock = clock
@@ -158,7 +158,7 @@ class Runner:
                 body()
             except Exception as err:  # a thread's top: log it and tell the user, never vanish
                 log.exception("pipeline-tray thread %s died", threading.current_thread().name)
-                self._notifier.notify(
+                self.notifier.notify(
                     "pipeline-tray stopped working", f"{type(err).__name__}: {err}"
                 )
 
@@ -199,7 +199,7 @@ class Runner:
         if isinstance(action, AWS_ACTIONS):
             self._work.put(action)
         elif isinstance(action, Notify):
-            self._notifier.notify(action.title, action.message)
+            self.notifier.notify(action.title, action.message)
         elif isinstance(action, SavePendingStop):
             self._save(lambda: self._files.set_pending_stop(action.pending), "the pending stop")
         elif isinstance(action, RecordSession):
@@ -214,7 +214,7 @@ class Runner:
         try:
             write()
         except OSError as err:
-            self._notifier.notify("pipeline-tray could not save", f"{what}: {err}")
+            self.notifier.notify("pipeline-tray could not save", f"{what}: {err}")
 
     def _work_loop(self) -> None:
         while True:

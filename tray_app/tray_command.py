@@ -33,6 +33,7 @@ from tray_app.tray_view import TrayView
 log = logging.getLogger(__name__)
 STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 SHUTDOWN_SECONDS = 10.0
+EXIT_GRACE_SECONDS = 5.0  # how long the icon may take to go away once the session is stopped
 
 
 def run(config: Config, out: TextIO, terminal: bool, inp: TextIO | None = None) -> int:
@@ -75,6 +76,7 @@ class TrayApp:
             files=self.files,
             idle_available=self.monitor is not None,
             on_change=self._refresh,
+            notifier=self.runner.notifier,
         )
         self.stop = threading.Event()
         self.reason = "signal"
@@ -142,6 +144,11 @@ class TrayApp:
     def _quit_when_told(self, hooks: list[power.Hook]) -> None:
         self.stop.wait()
         self._shut_down(hooks)
+        # The rule is off (or the pending stop is saved): nothing is lost by a hard exit, and
+        # GTK can fail to leave its loop, e.g. when the X display went away under it.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(self.exit_code,))
+        watchdog.daemon = True
+        watchdog.start()
         assert self.view is not None
         self.view.icon.stop()
 

@@ -18,7 +18,7 @@ from tray_app.config import Config
 from tray_app.errors import AwsError
 from tray_app.gateway.pipeline import Pipeline
 from tray_app.menu_model import Facts
-from tray_app.runner import Runner
+from tray_app.runner import Notifier, Runner
 from tray_app.session import Phase, State
 from tray_app.state_files import StateFiles
 
@@ -39,11 +39,14 @@ class TrayFacts:
         files: StateFiles,
         idle_available: bool,
         on_change: Callable[[], None],
+        notifier: Notifier | None = None,
     ) -> None:
         self._config, self._region = config, region
         self._runner, self._pipeline, self._files = runner, pipeline, files
         self._idle_available = idle_available
         self._on_change = on_change
+        self._notifier = notifier
+        self._stale_told = False
         self._lock = threading.Lock()
         self._latest: dict[str, Any] | None = None
         self._latest_error: str | None = None
@@ -91,7 +94,26 @@ class TrayFacts:
             latest, error = None, f"unavailable ({err})"
         with self._lock:
             self._latest, self._latest_error = latest, error
+        self._tell_if_stale(latest)
         self._on_change()
+
+    def _tell_if_stale(self, latest: dict[str, Any] | None) -> None:
+        # Only a session older than two periods can expect a fresh record: a new session starts
+        # with the last one's old record.
+        state, now = self._runner.state, self._runner.clock()
+        running = state.phase is Phase.ON and state.started_at is not None
+        stale = (
+            running
+            and now - (state.started_at or now) > 2 * REFRESH_SECONDS
+            and (latest is None or _stale(latest, now))
+        )
+        if stale and not self._stale_told and self._notifier is not None:
+            self._notifier.notify(
+                "Metrics are stale",
+                "No new record for over 10 minutes of study: check the function's logs "
+                "(menu: Open in AWS console → Logs).",
+            )
+        self._stale_told = stale
 
     def _reload_history(self) -> None:
         line = status_text.week_line(self._files.history(), time.time())

@@ -141,3 +141,17 @@ print(server.get_host_and_port()[1], flush=True)
 sys.stdin.read()
 server.stop()
 """
+
+
+def test_sigterm_with_the_menu_open_still_exits(icon: tuple[Tray, Desktop, str]) -> None:
+    tray, desktop, backend = icon
+    x, y, w, h = desktop.icon_box(NAMES)
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    eventually(lambda: rule()[1] is not None)
+    desktop.xdotool(
+        "mousemove", str(x + w // 2), str(y + h // 2), "click", "3" if backend == "gtk" else "1"
+    )
+    eventually(lambda: share(desktop.grab((380, 0, 420, 330)), MENU_WHITE, 12) > 0.3)
+    tray.proc.send_signal(signal.SIGTERM)
+    assert tray.proc.wait(timeout=20) == 0
+    assert rule() == ("DISABLED", None)

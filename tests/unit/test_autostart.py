@@ -1,0 +1,60 @@
+import plistlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tray_app import autostart
+
+ARGV = ["/home/me/My Apps/.venv/bin/python", "-m", "tray_app", "tray"]
+
+
+def test_linux_entry_quotes_paths_with_spaces(tmp_path: Path) -> None:
+    entry = autostart.linux_entry(tmp_path, ARGV)
+    assert entry.path == tmp_path / "autostart" / "pipeline-tray.desktop"
+    text = entry.content.decode()
+    assert 'Exec="/home/me/My Apps/.venv/bin/python" -m tray_app tray\n' in text
+    assert text.startswith("[Desktop Entry]\nType=Application\n")
+
+
+def test_macos_launch_agent(tmp_path: Path) -> None:
+    entry = autostart.macos_entry(tmp_path, ARGV)
+    assert entry.path == tmp_path / "Library" / "LaunchAgents" / "io.github.pipeline-tray.plist"
+    plist = plistlib.loads(entry.content)
+    assert plist["ProgramArguments"] == ARGV and plist["RunAtLoad"] is True
+
+
+def test_windows_shortcut_script() -> None:
+    link, script = autostart.windows_shortcut_script(
+        Path("C:/Users/me/Startup"), ["C:/Py/pythonw.exe", "-m", "tray_app", "tray"]
+    )
+    assert link.name == "pipeline-tray.lnk"
+    assert "CreateShortcut('C:" in script and "$s.TargetPath = 'C:/Py/pythonw.exe'" in script
+    assert '$s.Arguments = "\\"-m\\" \\"tray_app\\" \\"tray\\""' in script
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG entry is Linux's")
+def test_autostart_on_and_off_through_the_cli(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    on = subprocess.run(
+        [sys.executable, "-m", "tray_app", "autostart", "on"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    desktop = tmp_path / "autostart" / "pipeline-tray.desktop"
+    assert on.returncode == 0, on.stderr
+    assert on.stdout == f"the tray starts at login: {desktop}\n"
+    assert f"Exec={sys.executable} -m tray_app tray\n" in desktop.read_text()
+    off = subprocess.run(
+        [sys.executable, "-m", "tray_app", "autostart", "off"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert off.returncode == 0 and not desktop.exists()
