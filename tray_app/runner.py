@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from tray_app.session import Phase, Settings, State, step
+from tray_app.session import next_tick as next_tick_delay
 from tray_app.session_events import (
     AWS_ACTIONS,
     Action,
@@ -171,11 +172,15 @@ class Runner:
             try:
                 event = self._events.get(timeout=wait)
             except queue.Empty:
-                event = Tick(self.clock(), self._idle_seconds())
-                next_tick = self.clock() + self._tick_seconds
+                # Idle time only matters during a session: no X round trip otherwise.
+                on = self.state.phase is Phase.ON
+                event = Tick(self.clock(), self._idle_seconds() if on else None)
             if event is None:
                 return
             self._apply(event)
+            # The core says when the next tick can matter; an idle tray sleeps until its poll.
+            now = self.clock()
+            next_tick = now + next_tick_delay(self.state, self.settings, now, self._tick_seconds)
 
     def _idle_seconds(self) -> float | None:
         if self._idle is None:

@@ -112,6 +112,21 @@ def step(state: State, event: Event, settings: Settings) -> Result:
     return handler(state, event, settings)
 
 
+def next_tick(state: State, settings: Settings, now: float, granularity: float = 1.0) -> float:
+    """Seconds until a Tick could change anything: every `granularity` during a session (idle,
+    deadline, heartbeat), else only at the next poll or retry. Events still arrive at once."""
+    if state.phase is Phase.ON or (state.phase is Phase.STOPPING and state.retry_at is None):
+        return granularity
+    due = (
+        [now + granularity]
+        if state.last_poll is None
+        else [state.last_poll + settings.poll_seconds]
+    )
+    if state.retry_at is not None:
+        due.append(state.retry_at)
+    return max(0.0, min(due) - now)
+
+
 def _server_deadline(deadline: float, now: float, s: Settings) -> int:
     # With a heartbeat the Lambda only trusts us idle_minutes ahead; without one (the CLI) the
     # session's own deadline is all there is.

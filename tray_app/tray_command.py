@@ -81,6 +81,8 @@ class TrayApp:
         self.stop = threading.Event()
         self.reason = "signal"
         self.exit_code = 0
+        self._hooks: list[power.Hook] = []
+        self._watcher: threading.Thread | None = None
 
     def run(self) -> int:
         """Serve the view until quit or a signal; returns 0 when the rule is known off."""
@@ -89,20 +91,43 @@ class TrayApp:
         )
         _install_signal_handlers(self.stop)
         self.runner.start()
-        if self.view is None:
-            panel = TerminalPanel(
-                self.runner, self.inp, self.out, self.monitor is not None, latest=self._latest
-            )
-            self.reason = panel.run(self.stop)
-            self._shut_down(hooks)
-        else:
-            watcher = threading.Thread(
-                target=self._quit_when_told, args=(hooks,), name="quit-watcher", daemon=True
-            )
-            watcher.start()
-            self.view.icon.run(setup=_show)  # GTK's loop: the main thread stays here
-            watcher.join(timeout=SHUTDOWN_SECONDS + 5)
+        failed_icon = False
+        if self.view is not None:
+            self._hooks = hooks
+            try:
+                self.view.run(setup=self._icon_ready)  # GTK's loop: the main thread stays here
+                if self._watcher is not None:
+                    self._watcher.join(timeout=SHUTDOWN_SECONDS + 5)
+                return self.exit_code
+            except OSError as err:
+                print(
+                    f"the tray could not start ({err}): showing the terminal panel",
+                    file=self.out,
+                    flush=True,
+                )
+                self.view = None
+                self.runner.notifier = EchoNotifier(self.out, DesktopNotifier())
+                failed_icon = True
+        panel = TerminalPanel(
+            self.runner, self.inp, self.out, self.monitor is not None, latest=self._latest
+        )
+        self.reason = panel.run(self.stop)
+        self._shut_down(hooks)
+        if failed_icon:
+            # pystray started its (non-daemon) setup thread before the backend failed; it waits
+            # for a loop that never ran and would keep the process alive. The rule is off.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(self.exit_code)
         return self.exit_code
+
+    def _icon_ready(self, icon: object) -> None:
+        """pystray's setup callback: the icon's loop runs; show it and start watching for quit."""
+        icon.visible = True  # type: ignore[attr-defined]
+        self._watcher = threading.Thread(
+            target=self._quit_when_told, args=(self._hooks,), name="quit-watcher", daemon=True
+        )
+        self._watcher.start()
 
     def act(self, action: str) -> None:
         """A menu click (pystray's thread): turn it into a runner event or a local job."""
@@ -150,7 +175,7 @@ class TrayApp:
         watchdog.daemon = True
         watchdog.start()
         assert self.view is not None
-        self.view.icon.stop()
+        self.view.stop()
 
     def _shut_down(self, hooks: list[power.Hook]) -> None:
         for hook in hooks:
@@ -210,10 +235,6 @@ def _display_errors() -> tuple[type[Exception], ...]:
     except ImportError:
         return ()
     return (DisplayError,)
-
-
-def _show(icon: object) -> None:
-    icon.visible = True  # type: ignore[attr-defined]
 
 
 def _open_file(path: os.PathLike[str]) -> None:

@@ -52,6 +52,21 @@ class TrayView:
         """False on backends without menus (pystray's xorg): then the terminal panel is used."""
         return bool(self.icon.HAS_MENU)
 
+    def run(self, setup: Callable[[Any], None]) -> None:
+        """Run the toolkit's loop on this (the main) thread until stop().
+
+        Raises OSError when the backend cannot start, e.g. when GTK cannot reach a notification
+        service on the session bus (pystray's GTK backends need one).
+        """
+        try:
+            self.icon.run(setup=setup)
+        except _toolkit_errors() as err:
+            raise OSError(str(getattr(err, "message", err))) from err
+
+    def stop(self) -> None:
+        """Leave the toolkit's loop (any thread)."""
+        self.icon.stop()
+
     def render(self, state: State) -> None:
         """Show `state` (any thread)."""
         now = self._clock()
@@ -93,3 +108,11 @@ class TrayView:
         if action is None:
             return None
         return lambda _icon, _item: self._on_action(action)
+
+
+def _toolkit_errors() -> tuple[type[Exception], ...]:
+    try:
+        from gi.repository import GLib  # noqa: PLC0415 - only the GTK backends use it
+    except ImportError:
+        return ()
+    return (GLib.GError,)

@@ -9,6 +9,7 @@ from tray_app.session import (
     Phase,
     Settings,
     State,
+    next_tick,
     step,
 )
 from tray_app.session_events import (
@@ -328,3 +329,27 @@ def test_invocations_are_counted_into_the_session_record() -> None:
 def test_illegal_moves_raise(state: State, event: Event) -> None:
     with pytest.raises(IllegalTransitionError):
         run(state, event)
+
+
+@pytest.mark.parametrize(
+    ("state", "delay"),
+    [
+        (State(), 1.0),  # never polled: soon
+        (State(phase=Phase.OFF, last_poll=T0 - 10), 20.0),  # the next poll, 30 s after the last
+        (State(phase=Phase.OFF, last_poll=T0 - 40), 0.0),  # overdue
+        (State(phase=Phase.ON, last_poll=T0, deadline=T0 + 600), 1.0),  # a session: every second
+        (State(phase=Phase.STOPPING, retry_at=T0 + 4, last_poll=T0), 4.0),  # the retry
+        (State(phase=Phase.STOPPING), 1.0),  # a stop in flight
+    ],
+)
+def test_next_tick_sleeps_until_something_can_change(state: State, delay: float) -> None:
+    assert next_tick(state, TRAY, T0) == delay
+
+
+def test_an_idle_tray_ticks_only_to_poll() -> None:
+    state, now, ticks = State(phase=Phase.OFF), T0, 0
+    while now < T0 + 3600:
+        state, _ = run(state, Tick(now, None))
+        ticks += 1
+        now += max(next_tick(state, TRAY, now), 0.001)
+    assert ticks == 120  # one per poll, every 30 s (against 3,600 at one per second)
