@@ -124,6 +124,10 @@ class TrayApp:
     def _icon_ready(self, icon: object) -> None:
         """pystray's setup callback: the icon's loop runs; show it and start watching for quit."""
         icon.visible = True  # type: ignore[attr-defined]
+        if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
+            from tray_app.power import windows  # noqa: PLC0415 - Windows only
+
+            windows.install(icon, lambda why: self.runner.stop_and_wait(why, SHUTDOWN_SECONDS))
         self._watcher = threading.Thread(
             target=self._quit_when_told, args=(self._hooks,), name="quit-watcher", daemon=True
         )
