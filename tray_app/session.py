@@ -127,6 +127,14 @@ def next_tick(state: State, settings: Settings, now: float, granularity: float =
     return max(0.0, min(due) - now)
 
 
+def _beat(s: Settings) -> int | None:
+    # The server deadline is at most idle_minutes ahead: a heartbeat must come sooner than that
+    # or the Lambda's guard would end a session whose user is still active.
+    if s.heartbeat_seconds is None:
+        return None
+    return max(1, min(s.heartbeat_seconds, s.idle_minutes * 30))
+
+
 def _server_deadline(deadline: float, now: float, s: Settings) -> int:
     # With a heartbeat the Lambda only trusts us idle_minutes ahead; without one (the CLI) the
     # session's own deadline is all there is.
@@ -234,7 +242,7 @@ def _tick(state: State, event: Event, s: Settings) -> Result:
             return _stop(state, StopRequested(now, "timer"), s)
         if event.idle_seconds is not None and event.idle_seconds >= s.idle_minutes * 60:
             return _stop(state, StopRequested(now, "idle"), s)
-        beat = s.heartbeat_seconds
+        beat = _beat(s)
         active = event.idle_seconds is None or (beat is not None and event.idle_seconds < beat)
         due = state.last_heartbeat is None or (
             beat is not None and now - state.last_heartbeat >= beat

@@ -353,3 +353,17 @@ def test_an_idle_tray_ticks_only_to_poll() -> None:
         ticks += 1
         now += max(next_tick(state, TRAY, now), 0.001)
     assert ticks == 120  # one per poll, every 30 s (against 3,600 at one per second)
+
+
+@pytest.mark.parametrize("idle_minutes", [1, 2, 15])
+def test_the_server_deadline_never_lapses_while_the_user_is_active(idle_minutes: int) -> None:
+    settings = Settings(session_minutes=60, idle_minutes=idle_minutes, heartbeat_seconds=300)
+    state, actions = run(State(phase=Phase.OFF), Toggle(T0), settings=settings)
+    state, _ = run(state, Done(T0, actions[0]), settings=settings)
+    for second in range(1, 30 * 60):
+        now = T0 + second
+        state, actions = run(state, Tick(now, idle_seconds=0.5), settings=settings)
+        for action in actions:
+            if isinstance(action, WriteDeadline):
+                state, _ = run(state, Done(now, action), settings=settings)
+        assert state.server_deadline is not None and state.server_deadline > now
