@@ -359,7 +359,9 @@ def test_an_idle_tray_ticks_only_to_poll() -> None:
 def test_the_server_deadline_never_lapses_while_the_user_is_active(idle_minutes: int) -> None:
     settings = Settings(session_minutes=60, idle_minutes=idle_minutes, heartbeat_seconds=300)
     state, actions = run(State(phase=Phase.OFF), Toggle(T0), settings=settings)
-    state, _ = run(state, Done(T0, actions[0]), settings=settings)
+    (enable,) = actions
+    assert isinstance(enable, Enable)
+    state, _ = run(state, Done(T0, enable), settings=settings)
     for second in range(1, 30 * 60):
         now = T0 + second
         state, actions = run(state, Tick(now, idle_seconds=0.5), settings=settings)
