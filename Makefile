@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test lint typecheck pytest bench clean
+.PHONY: test demo lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml scripts/system-packages
 	touch $(STAMP)
 
 test: lint typecheck pytest
+
+# The tray (or the terminal panel without a display) on an embedded AWS emulator: no account.
+demo: $(STAMP)
+	$(PY) -m tray_app demo
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -59,6 +59,9 @@ class Tray:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        self._start_reader()
+
+    def _start_reader(self) -> None:
         self.lines: list[str] = []
         self._new: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

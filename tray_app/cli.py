@@ -60,6 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     tray = commands.add_parser("tray", parents=[parent], help="the tray app (the default)")
     tray.add_argument("--terminal", action="store_true", help="the terminal panel, not an icon")
+    demo = commands.add_parser(
+        "demo", parents=[parent], help="everything on an embedded AWS emulator, no account"
+    )
+    demo.add_argument(
+        "--speed",
+        type=float,
+        default=100.0,
+        help="time compression of the 5-minute schedule (default 100: every 3 s)",
+    )
+    demo.add_argument("--terminal", action="store_true", help="the terminal panel, not an icon")
+    demo.add_argument(
+        "--no-tray",
+        action="store_true",
+        help="only the emulator side, for a second terminal or scripts",
+    )
     autostart = commands.add_parser(
         "autostart", parents=[parent], help="start the tray at login (on) or not (off)"
     )
@@ -96,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from tray_app.demo import command  # noqa: PLC0415 - the product never loads the demo
+
+    return command.run(out, speed=args.speed, terminal=args.terminal, tray=not args.no_tray)
+
+
 def _autostart(switch: str, out: TextIO) -> int:
     if switch == "on":
         print(f"the tray starts at login: {autostart.enable()}", file=out)
@@ -108,6 +129,7 @@ Command = Callable[[config.Config, TextIO, argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
     "tray": lambda c, out, a: tray_command.run(c, out, terminal=getattr(a, "terminal", False)),
     "autostart": lambda c, out, a: _autostart(a.switch, out),
+    "demo": lambda c, out, a: _demo(a, out),
     "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
     "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
     "stop": lambda c, out, a: session_commands.stop(c, out),

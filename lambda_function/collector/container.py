@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -47,8 +48,10 @@ class Container:
         settings: Settings | None = None,
         client_factory: ClientFactory = boto3_client,
         clients: dict[str, Any] | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self._settings = settings
+        self._environment = environment  # None: the process environment, as in Lambda
         self._factory = client_factory
         self._clients: dict[str, Any] = dict(clients or {})
         self._pool: ThreadPoolExecutor | None = None
@@ -59,7 +62,9 @@ class Container:
     def settings(self) -> Settings:
         """The environment's settings, read once."""
         if self._settings is None:
-            self._settings = from_environment()
+            self._settings = from_environment(
+                os.environ if self._environment is None else self._environment
+            )
         return self._settings
 
     def _client(self, service: str) -> Any:  # noqa: ANN401 - typed by the properties below
