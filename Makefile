@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/lambda_bench.py
 	$(PY) bench/session_bench.py
 	$(PY) bench/tray_bench.py
+	$(PY) bench/demo_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
