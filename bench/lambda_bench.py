@@ -42,16 +42,6 @@ ENV = {
     "REGION": REGION,
     "RULE_NAME": "data-collector-schedule",
 }
-SERVER = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()  # run until the benchmark closes our stdin
-server.stop()
-"""
 COLD_HANDLER = """
 import time; t = time.perf_counter()
 import data_collector
@@ -87,16 +77,10 @@ print(int(status.split()[0]) / 1024)
 @contextlib.contextmanager
 def emulator() -> Iterator[str]:
     """A ThreadedMotoServer in a child process; yields its endpoint URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        yield f"http://127.0.0.1:{proc.stdout.readline().strip()}"
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=15)
+    from tests.emulator_process import emulator_process  # noqa: PLC0415 - after the path is set
+
+    with emulator_process() as (url, _):
+        yield url
 
 
 def create_pipeline() -> None:

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402 - after the path is set
 from moto import mock_aws  # noqa: E402
 
+from tests.emulator_process import put_metrics  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
 from tray_app import config  # noqa: E402
 from tray_app.executor import perform  # noqa: E402
@@ -57,26 +58,6 @@ def counted_pipeline() -> tuple[Pipeline, Counter[str]]:
     return pipeline, calls
 
 
-def fill(count: int, start: int = 0) -> None:
-    """Write metrics items start..count-1, 25 per batch."""
-    dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
-    for first in range(start, count, 25):
-        batch = [
-            {
-                "PutRequest": {
-                    "Item": {
-                        "collection_id": {"S": f"id-{n}"},
-                        "record_type": {"S": "metrics"},
-                        "timestamp": {"N": str(1_700_000_000 + n * 300)},
-                        "cpu_percent": {"N": "1.5"},
-                    }
-                }
-            }
-            for n in range(first, min(first + 25, count))
-        ]
-        dynamodb.batch_write_item(RequestItems={"InfraMetrics": batch})
-
-
 def p5(items: int, rounds: int) -> dict[int, dict[str, float]]:
     """Median latest-metric time at 10 and at `items` items, and what one read consumed."""
     pipeline, _ = counted_pipeline()
@@ -84,7 +65,7 @@ def p5(items: int, rounds: int) -> dict[int, dict[str, float]]:
     figures: dict[int, dict[str, float]] = {}
     filled = 0
     for size in (10, items):
-        fill(size, filled)
+        put_metrics(size, filled)
         filled = size
         times = []
         for _ in range(rounds):

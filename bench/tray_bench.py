@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402 - after the path is set
 
 from tests.desktop.conftest import Desktop, share  # noqa: E402
+from tests.emulator_process import EMULATOR_SCRIPT  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
 from tray_app.gateway.pipeline import Pipeline  # noqa: E402
 from tray_app.gateway.session import AwsSession  # noqa: E402
@@ -47,16 +48,6 @@ def setup(icon):
 icon = pystray.Icon("baseline", icons[0], "baseline",
                     menu=pystray.Menu(pystray.MenuItem("swap", swap, default=True)))
 icon.run(setup=setup)
-"""
-EMULATOR = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
 """
 
 
@@ -161,7 +152,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="tray-bench-"))
     (home / "run").mkdir(mode=0o700)
     with process(
-        [sys.executable, "-c", EMULATOR],
+        [sys.executable, "-c", EMULATOR_SCRIPT],
         dict(os.environ),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

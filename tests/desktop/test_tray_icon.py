@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ import boto3
 import pytest
 
 from tests.desktop.conftest import Desktop, share
+from tests.emulator_process import emulator_process
 from tests.template_resources import create_pipeline
 from tests.tray_process import REGION, RULE, Tray, eventually, rule
 
@@ -107,51 +106,19 @@ def test_losing_the_endpoint_shows_the_error_look_and_notifies_once(
     desktop: Desktop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
-    server = subprocess.Popen(
-        [sys.executable, "-c", EMULATOR], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert server.stdout is not None and server.stdin is not None
-    endpoint = f"http://127.0.0.1:{server.stdout.readline().strip()}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    create_pipeline(boto3.session.Session(region_name=REGION), REGION)
-    tray = Tray(endpoint, tmp_path, {**desktop.env, "PYSTRAY_BACKEND": "gtk"}, terminal=False)
-    try:
-        desktop.icon_box(NAMES)
-        eventually(lambda: colour_share(desktop, GREY) > 0.2)
-        server.stdin.close()  # the emulator goes away
-        server.wait(timeout=15)
-        eventually(lambda: colour_share(desktop, RED) > 0.2, timeout=30)
-        time.sleep(8)  # several more failing polls: still one notification
-        errors = [n for n in desktop.notifications if "cannot reach AWS" in n]
-        assert len(errors) == 1, desktop.notifications
-    finally:
-        tray.stop()
-        if server.poll() is None:
-            server.kill()
-        server.stdout.close()
-
-
-EMULATOR = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-print(server.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
-
-def test_sigterm_with_the_menu_open_still_exits(icon: tuple[Tray, Desktop, str]) -> None:
-    tray, desktop, backend = icon
-    x, y, w, h = desktop.icon_box(NAMES)
-    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
-    eventually(lambda: rule()[1] is not None)
-    desktop.xdotool(
-        "mousemove", str(x + w // 2), str(y + h // 2), "click", "3" if backend == "gtk" else "1"
-    )
-    eventually(lambda: share(desktop.grab((380, 0, 420, 330)), MENU_WHITE, 12) > 0.3)
-    tray.proc.send_signal(signal.SIGTERM)
-    assert tray.proc.wait(timeout=20) == 0
-    assert rule() == ("DISABLED", None)
+    with emulator_process() as (endpoint, server):
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        create_pipeline(boto3.session.Session(region_name=REGION), REGION)
+        tray = Tray(endpoint, tmp_path, {**desktop.env, "PYSTRAY_BACKEND": "gtk"}, terminal=False)
+        try:
+            desktop.icon_box(NAMES)
+            eventually(lambda: colour_share(desktop, GREY) > 0.2)
+            assert server.stdin is not None
+            server.stdin.close()  # the emulator goes away
+            server.wait(timeout=15)
+            eventually(lambda: colour_share(desktop, RED) > 0.2, timeout=30)
+            time.sleep(8)  # several more failing polls: still one notification
+            errors = [n for n in desktop.notifications if "cannot reach AWS" in n]
+            assert len(errors) == 1, desktop.notifications
+        finally:
+            tray.stop()

@@ -8,8 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +15,11 @@ import boto3
 import botocore.parsers
 import pytest
 
+from tests.emulator_process import iam_enforced
 from tray_app import cli, config, lambda_package, stack_commands
 
 pytestmark = pytest.mark.functional
 REGION = "eu-west-1"
-
-
-@contextlib.contextmanager
-def iam_enforced(endpoint: str) -> Iterator[None]:
-    """Make the emulator check IAM policies, and stop again afterwards (it outlives the test)."""
-
-    def set_free_actions(count: str) -> None:
-        request = urllib.request.Request(
-            f"{endpoint}/moto-api/reset-auth",
-            data=count.encode(),
-            headers={"Content-Type": "text/plain"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
-
-    set_free_actions("0")
-    try:
-        yield
-    finally:
-        set_free_actions("inf")
 
 
 def run_cli(endpoint: str, *args: str) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from tests.emulator_process import put_metrics
 from tests.template_resources import FUNCTION_ARN, create_pipeline
 from tray_app import config
 from tray_app.errors import AwsError
@@ -98,32 +99,11 @@ def test_a_rule_without_a_lambda_target_says_to_deploy(aws: boto3.session.Sessio
         pipeline(rule="bare").start(1)
 
 
-def put_metrics(aws: boto3.session.Session, count: int) -> None:
-    dynamodb: Any = aws.client("dynamodb")
-    for first in range(0, count, 25):
-        batch = [
-            {
-                "PutRequest": {
-                    "Item": {
-                        "collection_id": {"S": f"id-{n}"},
-                        "record_type": {"S": "metrics"},
-                        "timestamp": {"N": str(1_700_000_000 + n * 300)},
-                        "timestamp_iso": {"S": "x"},
-                        "cpu_percent": {"N": "3.25"},
-                        "cold_start": {"BOOL": False},
-                    }
-                }
-            }
-            for n in range(first, min(first + 25, count))
-        ]
-        dynamodb.batch_write_item(RequestItems={"InfraMetrics": batch})
-
-
 @pytest.mark.parametrize("count", [10, 10_000])
 def test_latest_metric_is_the_newest_item_in_one_query(
     aws: boto3.session.Session, count: int
 ) -> None:
-    put_metrics(aws, count)
+    put_metrics(count)
     p = pipeline()
     calls: list[str] = []
     p.aws.client("dynamodb").meta.events.register(

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tests.emulator_process import set_free_actions
 from tests.template_resources import create_pipeline, resource
 from tray_app import config
 from tray_app.errors import AwsError
@@ -78,17 +78,6 @@ def test_the_actions_are_exactly_the_calls_the_app_makes() -> None:
         with contextlib.suppress(AwsError):  # moto cannot run it; the call is what counts
             pipeline.invoke()
     assert made == policy_actions()
-
-
-def set_free_actions(endpoint: str, count: str) -> None:
-    request = urllib.request.Request(
-        f"{endpoint}/moto-api/reset-auth",
-        data=count.encode(),
-        headers={"Content-Type": "text/plain"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
 
 
 @pytest.fixture
