@@ -96,3 +96,28 @@ def test_a_rule_enabled_outside_is_adopted_with_a_deadline(
     tray.proc.send_signal(signal.SIGINT)
     assert tray.proc.wait(timeout=15) == 0
     assert rule()[0] == "DISABLED"
+
+
+def test_nothing_secret_reaches_the_logs_or_the_state_files(
+    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
+) -> None:
+    secrets = {
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7PIPETRAY",
+        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPIPETRAYKEY",
+        "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEPIPETRAYSESSIONTOKEN",
+    }
+    tray = tray_factory(**secrets)
+    tray.wait_line("Off — costs $0")
+    tray.key("s")
+    eventually(lambda: rule()[0] == "ENABLED")
+    tray.key("i")  # an invoke: it fails in the emulator, and the error is printed
+    tray.wait_line("[Invoke failed]")
+    tray.key("q")
+    assert tray.proc.wait(timeout=15) == 0
+    written = "\n".join(tray.lines)
+    for path in (tmp_path / "state").rglob("*"):
+        if path.is_file():
+            written += path.read_text(errors="replace")
+    for name, value in secrets.items():
+        assert value not in written, name
+        assert value[:12] not in written, name

@@ -1,0 +1,93 @@
+"""Property tests: arbitrary input never raises an unexpected exception; valid input round-trips."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from collector.event import BadEventError, parse_event
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tray_app import config
+from tray_app.errors import ConfigError
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=20,
+)
+KNOWN = st.sampled_from(["session_deadline", "time", "id"])
+
+
+ONE_FIELD = st.one_of(
+    st.fixed_dictionaries({"time": st.text() | JSON}),
+    st.fixed_dictionaries({"id": st.text() | JSON}),
+    st.fixed_dictionaries({"session_deadline": JSON}),
+)
+
+
+@given(st.one_of(JSON, st.dictionaries(KNOWN, JSON), ONE_FIELD))
+def test_any_event_is_a_trigger_or_a_bad_event(event: Any) -> None:
+    try:
+        trigger = parse_event(event)
+    except BadEventError:
+        return
+    assert trigger.session_deadline is None or isinstance(trigger.session_deadline, int)
+
+
+@given(st.integers(min_value=0, max_value=2**40), st.uuids())
+def test_a_valid_event_round_trips(deadline: int, event_id: Any) -> None:
+    trigger = parse_event(
+        {"session_deadline": deadline, "time": "2026-11-26T14:05:00Z", "id": str(event_id)}
+    )
+    assert (trigger.session_deadline, trigger.event_id) == (deadline, str(event_id))
+    assert trigger.scheduled_time is not None and trigger.scheduled_time.minute == 5
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text())
+def test_any_config_text_loads_or_is_a_config_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(text.encode("utf-8", "replace"))
+    try:
+        loaded = config.load({}, env={}, path=path)
+    except ConfigError as err:
+        assert str(path) in str(err)  # always names the file
+        return
+    assert loaded.session_minutes >= 1 and loaded.poll_seconds >= 1
+
+
+KEY_VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        "rule": st.text(min_size=1).filter(str.strip).map(str.strip),
+        "session_minutes": st.integers(min_value=1, max_value=10_000),
+        "idle_minutes": st.integers(min_value=1, max_value=10_000),
+        "poll_seconds": st.integers(min_value=1, max_value=10_000),
+    },
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(KEY_VALUES)
+def test_valid_config_round_trips(tmp_path: Path, values: dict[str, Any]) -> None:
+    lines = []
+    for key, value in values.items():
+        lines.append(f"{key} = {value!r}" if isinstance(value, int) else f"{key} = {_toml(value)}")
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == values
+    loaded = config.load({}, env={}, path=path)
+    for key, value in values.items():
+        assert getattr(loaded, key) == value
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string: control characters, quotes and backslashes as \\uXXXX."""
+    return (
+        '"'
+        + "".join(c if c >= " " and c not in '"\\\x7f' else f"\\u{ord(c):04X}" for c in text)
+        + '"'
+    )
