@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -71,12 +72,12 @@ def require_dbusmock() -> None:
         pytest.skip("python3-dbusmock missing (apt-get install python3-dbusmock)")
 
 
-@pytest.fixture
-def private_bus() -> Iterator[str]:
-    """A private dbus-daemon of our own; yields its address."""
-    require_dbusmock()
+@contextlib.contextmanager
+def bus_daemon(*options: str) -> Iterator[str]:
+    """A dbus-daemon of our own (default: a session bus); yields its address, then stops it."""
+    require("dbus-daemon")
     daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address"],
+        ["dbus-daemon", *(options or ("--session",)), "--nofork", "--print-address"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -87,6 +88,14 @@ def private_bus() -> Iterator[str]:
         daemon.terminate()
         daemon.wait(timeout=10)
         daemon.stdout.close()
+
+
+@pytest.fixture
+def private_bus() -> Iterator[str]:
+    """A private session bus, with the tools to mock services on it; yields its address."""
+    require_dbusmock()
+    with bus_daemon() as address:
+        yield address
 
 
 def start_mock(

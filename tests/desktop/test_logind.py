@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
@@ -48,9 +47,16 @@ def our_inhibitors(bus: str) -> list[tuple[Any, ...]]:
     return [i for i in inhibitors if i[1] == "pipeline-tray"]
 
 
-def test_sleep_stops_the_session_then_releases_the_delay_lock(
+def emit(bus: str, signal_name: str, value: bool) -> None:
+    """Make the mock logind announce PrepareForSleep/PrepareForShutdown(value)."""
+    call(bus, MOCK, "EmitSignal", "sssav", LOGIN1.interface, signal_name, "b", [("b", value)])
+
+
+@pytest.fixture
+def tray_in_session(
     endpoint: str, stack: dict[str, str], logind_bus: str, tmp_path: Path
-) -> None:
+) -> Iterator[Tray]:
+    """A terminal tray holding its delay lock, with a study session on."""
     tray = Tray(endpoint, tmp_path, {"DBUS_SYSTEM_BUS_ADDRESS": logind_bus})
     try:
         tray.wait_line("Off — costs $0")
@@ -59,60 +65,26 @@ def test_sleep_stops_the_session_then_releases_the_delay_lock(
         assert (what, who, mode) == ("sleep:shutdown", "pipeline-tray", "delay")
         tray.key("s")
         eventually(lambda: rule()[0] == "ENABLED")
-
-        call(
-            logind_bus,
-            MOCK,
-            "EmitSignal",
-            "sssav",
-            LOGIN1.interface,
-            "PrepareForSleep",
-            "b",
-            [("b", True)],
-        )
-        eventually(lambda: rule() == ("DISABLED", None))
-        eventually(lambda: our_inhibitors(logind_bus) == [])  # logind may sleep now
-        tray.wait_line("[Study session ended] Switched off (sleep)")
-
-        call(
-            logind_bus,
-            MOCK,
-            "EmitSignal",
-            "sssav",
-            LOGIN1.interface,
-            "PrepareForSleep",
-            "b",
-            [("b", False)],
-        )
-        eventually(lambda: len(our_inhibitors(logind_bus)) == 1)  # ready for the next sleep
-        assert tray.proc.poll() is None  # still running after resume
-        tray.proc.send_signal(signal.SIGTERM)
-        assert tray.proc.wait(timeout=15) == 0
+        yield tray
     finally:
         tray.stop()
 
 
-def test_shutdown_stops_the_session(
-    endpoint: str, stack: dict[str, str], logind_bus: str, tmp_path: Path
+def test_sleep_stops_the_session_then_releases_the_delay_lock(
+    tray_in_session: Tray, logind_bus: str
 ) -> None:
-    tray = Tray(endpoint, tmp_path, {"DBUS_SYSTEM_BUS_ADDRESS": logind_bus})
-    try:
-        tray.wait_line("Off — costs $0")
-        eventually(lambda: len(our_inhibitors(logind_bus)) == 1)
-        boto3.client("events", region_name="eu-west-1")  # the emulator is up (stack fixture)
-        tray.key("s")
-        eventually(lambda: rule()[0] == "ENABLED")
-        call(
-            logind_bus,
-            MOCK,
-            "EmitSignal",
-            "sssav",
-            LOGIN1.interface,
-            "PrepareForShutdown",
-            "b",
-            [("b", True)],
-        )
-        eventually(lambda: rule() == ("DISABLED", None))
-        eventually(lambda: our_inhibitors(logind_bus) == [])
-    finally:
-        tray.stop()
+    emit(logind_bus, "PrepareForSleep", True)
+    eventually(lambda: rule() == ("DISABLED", None))
+    eventually(lambda: our_inhibitors(logind_bus) == [])  # logind may sleep now
+    tray_in_session.wait_line("[Study session ended] Switched off (sleep)")
+    emit(logind_bus, "PrepareForSleep", False)
+    eventually(lambda: len(our_inhibitors(logind_bus)) == 1)  # ready for the next sleep
+    assert tray_in_session.proc.poll() is None  # still running after resume
+    tray_in_session.proc.send_signal(signal.SIGTERM)
+    assert tray_in_session.proc.wait(timeout=15) == 0
+
+
+def test_shutdown_stops_the_session(tray_in_session: Tray, logind_bus: str) -> None:
+    emit(logind_bus, "PrepareForShutdown", True)
+    eventually(lambda: rule() == ("DISABLED", None))
+    eventually(lambda: our_inhibitors(logind_bus) == [])

@@ -16,7 +16,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.desktop.conftest import require
+from tests.desktop.conftest import bus_daemon, require
 from tests.tray_process import REGION, RULE, Tray, eventually, rule
 
 pytestmark = pytest.mark.desktop
@@ -43,25 +43,14 @@ Exec=/bin/false
 
 @pytest.fixture(params=["missing", "failing"])
 def bare_bus(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    require("dbus-daemon")
     services = tmp_path / "services"
     services.mkdir()
     if request.param == "failing":
         (services / "org.freedesktop.Notifications.service").write_text(BROKEN_SERVICE)
     config = tmp_path / "bare-bus.conf"
     config.write_text(BARE_BUS.replace("SERVICEDIR", f"<servicedir>{services}</servicedir>"))
-    daemon = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert daemon.stdout is not None
-    try:
-        yield daemon.stdout.readline().strip()
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
-        daemon.stdout.close()
+    with bus_daemon(f"--config-file={config}") as address:
+        yield address
 
 
 def test_a_missing_or_failing_notification_service_never_stops_the_app(
