@@ -29,9 +29,10 @@ class Tray:
         home: Path,
         extra_env: dict[str, str] | None = None,
         terminal: bool = True,
+        unset: tuple[str, ...] = (),
     ) -> None:
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in unset},
             "PIPELINE_TRAY_POLL_SECONDS": "1",
             "XDG_STATE_HOME": str(home / "state"),
             "XDG_RUNTIME_DIR": str(home / "run"),
@@ -108,3 +109,11 @@ def eventually(check: Callable[[], bool], timeout: float = 15) -> None:
         if time.monotonic() > end:
             raise AssertionError("condition not reached in time")
         time.sleep(0.1)
+
+
+def start_session(tray: Tray) -> None:
+    """Press `s` in a freshly started tray and wait for the session and the enabled rule."""
+    tray.wait_line("Off — costs $0")
+    tray.key("s")
+    eventually(lambda: rule()[0] == "ENABLED")
+    tray.wait_line("Study session on")

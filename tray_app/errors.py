@@ -19,3 +19,7 @@ class ConfigError(UsageError):
 
 class AwsError(PipelineTrayError):
     """An AWS call failed (exit 1); the message says what to do about it."""
+
+
+class CredentialsError(AwsError):
+    """AWS credentials are missing, expired or rejected: signing in again fixes it."""

@@ -1,12 +1,14 @@
 import pytest
 from botocore.exceptions import (
     ClientError,
+    ConnectionClosedError,
     EndpointConnectionError,
     NoCredentialsError,
     ProfileNotFound,
     ReadTimeoutError,
 )
 
+from tray_app.errors import CredentialsError
 from tray_app.gateway.errors import translate
 
 
@@ -46,8 +48,29 @@ def test_client_errors_become_actionable_lines(code: str, expected: str) -> None
             EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
             "cannot reach AWS to read the rule",
         ),
+        (
+            ConnectionClosedError(endpoint_url="http://127.0.0.1:9"),
+            "cannot reach AWS to read the rule: check your network",
+        ),
         (ReadTimeoutError(endpoint_url="http://x"), "AWS did not answer in time"),
     ],
 )
 def test_botocore_errors_become_actionable_lines(error: Exception, expected: str) -> None:
     assert expected in str(translate(error, "read the rule", "r"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("error", "renewable"),
+    [
+        (client_error("ExpiredTokenException"), True),
+        (client_error("UnrecognizedClientException"), True),
+        (NoCredentialsError(), True),
+        (client_error("AccessDeniedException"), False),
+        (client_error("ThrottlingException"), False),
+        (EndpointConnectionError(endpoint_url="http://127.0.0.1:9"), False),
+    ],
+)
+def test_credential_failures_are_told_apart(error: Exception, renewable: bool) -> None:
+    """A long-running tray re-reads its credentials after these, and only these."""
+    translated = translate(error, "read the rule", "r")  # type: ignore[arg-type]
+    assert isinstance(translated, CredentialsError) is renewable

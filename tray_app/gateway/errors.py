@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -17,7 +18,20 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from tray_app.errors import AwsError
+from tray_app.errors import AwsError, CredentialsError
+
+# Codes that mean "these credentials no longer work": a fresh read of the credential chain
+# (after `aws configure` or `aws sso login`) can fix them.
+CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+    }
+)
 
 # Error codes by what the user should do about them; `{op}` is the API operation, `{res}` the
 # resource we were working on.
@@ -48,17 +62,18 @@ CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
 def translate(err: BotoCoreError | ClientError, action: str, resource: str) -> AwsError:
     """An AwsError for `err`, raised while trying to `action` on `resource`."""
     if isinstance(err, ClientError):
-        return AwsError(_client_error_message(err, action, resource))
+        message = _client_error_message(err, action, resource)
+        return (CredentialsError if error_code(err) in CREDENTIAL_CODES else AwsError)(message)
     if isinstance(err, NoCredentialsError | PartialCredentialsError):
-        message = (
+        return CredentialsError(
             "no AWS credentials found: run `aws configure` (or `aws sso login`), "
             "or set AWS_PROFILE / --profile"
         )
-    elif isinstance(err, ProfileNotFound):
+    if isinstance(err, ProfileNotFound):
         message = f"AWS profile {resource!r} not found in ~/.aws/config: check --profile"
     elif isinstance(err, NoRegionError):
         message = "no AWS region set: pass --region or set AWS_REGION"
-    elif isinstance(err, EndpointConnectionError | ConnectTimeoutError):
+    elif isinstance(err, EndpointConnectionError | ConnectTimeoutError | ConnectionClosedError):
         message = f"cannot reach AWS to {action}: check your network or --endpoint-url ({err})"
     elif isinstance(err, ReadTimeoutError):
         message = f"AWS did not answer in time to {action}: try again ({err})"

@@ -12,7 +12,6 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from tray_app.config import Config
 from tray_app.errors import AwsError
-from tray_app.gateway.errors import translated
 from tray_app.gateway.session import AwsSession
 from tray_app.target_input import deadline_of, with_deadline
 
@@ -65,7 +64,7 @@ class Pipeline:
 
     def rule_enabled(self) -> bool:
         """True when the rule is ENABLED (one DescribeRule, a free call: safe to poll)."""
-        with translated("read the rule", f"rule {self.rule} {self._where}"):
+        with self.aws.calling("read the rule", f"rule {self.rule} {self._where}"):
             state = self._events.describe_rule(Name=self.rule)["State"]
         return state == "ENABLED"
 
@@ -76,13 +75,13 @@ class Pipeline:
     def start(self, deadline: int) -> None:
         """Store the deadline in the target input, then enable the rule."""
         self.write_deadline(deadline)
-        with translated("enable the rule", f"rule {self.rule} {self._where}"):
+        with self.aws.calling("enable the rule", f"rule {self.rule} {self._where}"):
             self._events.enable_rule(Name=self.rule)
 
     def write_deadline(self, deadline: int | None) -> None:
         """Store (or with None, clear) the deadline, keeping the target's Id, Arn and settings."""
         target = with_deadline(self._lambda_target(), deadline)
-        with translated("update the rule's target", f"rule {self.rule} {self._where}"):
+        with self.aws.calling("update the rule's target", f"rule {self.rule} {self._where}"):
             answer = self._events.put_targets(Rule=self.rule, Targets=[target])  # type: ignore[list-item]
         if answer.get("FailedEntryCount"):
             failed = answer.get("FailedEntries", [{}])[0]
@@ -93,12 +92,12 @@ class Pipeline:
 
     def stop(self) -> None:
         """Disable the rule first (that is what stops the cost), then clear the deadline."""
-        with translated("disable the rule", f"rule {self.rule} {self._where}"):
+        with self.aws.calling("disable the rule", f"rule {self.rule} {self._where}"):
             self._events.disable_rule(Name=self.rule)
         self.write_deadline(None)
 
     def _lambda_target(self) -> dict[str, Any]:
-        with translated("read the rule's targets", f"rule {self.rule} {self._where}"):
+        with self.aws.calling("read the rule's targets", f"rule {self.rule} {self._where}"):
             targets = self._events.list_targets_by_rule(Rule=self.rule)["Targets"]
         lambdas = [t for t in targets if ":lambda:" in t["Arn"] and ":function:" in t["Arn"]]
         named = [
@@ -113,7 +112,7 @@ class Pipeline:
 
     def invoke(self) -> InvokeResult:
         """Run the function now and wait for its result (RequestResponse)."""
-        with translated("invoke the function", f"function {self.function} {self._where}"):
+        with self.aws.calling("invoke the function", f"function {self.function} {self._where}"):
             answer = self._lambda.invoke(
                 FunctionName=self.function, InvocationType="RequestResponse", LogType="Tail"
             )
@@ -133,7 +132,7 @@ class Pipeline:
 
     def latest_metric(self) -> dict[str, Any] | None:
         """The newest record: one Query on the newest-first index, never a Scan."""
-        with translated("read the latest metric", f"table {self.table} {self._where}"):
+        with self.aws.calling("read the latest metric", f"table {self.table} {self._where}"):
             found = self._dynamodb.query(
                 TableName=self.table,
                 IndexName=LATEST_INDEX,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -9,6 +11,7 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tray_app.config import DEFAULT_REGION, Config
+from tray_app.errors import CredentialsError
 from tray_app.gateway.errors import translate
 
 if TYPE_CHECKING:
@@ -28,12 +31,8 @@ class AwsSession:
     """Holds the boto3 Session and hands out one client per service."""
 
     def __init__(self, config: Config) -> None:
-        try:
-            self._session = boto3.session.Session(
-                profile_name=config.profile, region_name=config.region
-            )
-        except BotoCoreError as err:
-            raise translate(err, "open the AWS profile", config.profile or "default") from err
+        self._config = config
+        self._session = self._open()
         self.region: str = self._session.region_name or DEFAULT_REGION
         # AWS_ENDPOINT_URL(_<SERVICE>) are read by boto3 itself; passing them again would hide
         # the service-specific ones.
@@ -41,6 +40,34 @@ class AwsSession:
             None if config.from_aws_environment("endpoint_url") else config.endpoint_url
         )
         self._clients: dict[str, Any] = {}
+
+    def _open(self) -> boto3.session.Session:
+        try:
+            return boto3.session.Session(
+                profile_name=self._config.profile, region_name=self._config.region
+            )
+        except BotoCoreError as err:
+            raise translate(err, "open the AWS profile", self._config.profile or "default") from err
+
+    def renew(self) -> None:
+        """Forget the credentials and clients: the next call reads the credential chain anew."""
+        self._session = self._open()
+        self._clients = {}
+
+    @contextmanager
+    def calling(self, action: str, resource: str) -> Iterator[None]:
+        """Run AWS calls; failures leave as AwsError for `action` on `resource`.
+
+        Credentials that stopped working are dropped, so that a long-running tray picks up the
+        ones a later `aws configure` or `aws sso login` writes, without a restart.
+        """
+        try:
+            yield
+        except (BotoCoreError, ClientError) as err:
+            error = translate(err, action, resource)
+            if isinstance(error, CredentialsError):
+                self.renew()
+            raise error from err
 
     def client(self, service: str) -> Any:  # noqa: ANN401 - typed by the properties below
         """The client for `service`, created on first use."""

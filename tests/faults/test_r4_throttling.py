@@ -1,0 +1,56 @@
+"""R4: throttling and 5xx bursts: botocore retries them, the session stays right, no storm."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tests.faults.conftest import notifications
+from tests.faults.fault_proxy import FaultProxy, throttled, unavailable
+from tests.tray_process import Tray, eventually, rule, start_session
+
+pytestmark = pytest.mark.functional
+
+
+def test_short_bursts_are_retried_silently_and_the_session_runs_as_asked(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    tray = tray_factory()
+    tray.wait_line("Off — costs $0")
+    # every call of the start and of the stop meets a burst shorter than botocore's attempts
+    for operation in ("ListTargetsByRule", "PutTargets", "EnableRule", "DisableRule"):
+        proxy.inject(throttled(operation, times=2))
+    proxy.inject(unavailable("DescribeRule", times=2))
+    tray.key("s")
+    eventually(lambda: rule()[0] == "ENABLED")
+    assert rule()[1] is not None
+    tray.wait_line("Study session on")
+    eventually(lambda: proxy.count(fault="ServiceUnavailableException") == 2)  # a poll met it
+    tray.key("s")
+    eventually(lambda: rule() == ("DISABLED", None))
+    tray.wait_line("Off — costs $0")
+    assert proxy.count(fault="ThrottlingException") == 8
+    assert notifications(tray) == []
+    assert tray.proc.poll() is None
+
+
+def test_a_long_outage_of_one_api_is_said_once_and_the_session_survives_it(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+    outage = proxy.inject(throttled("DescribeRule"))
+    tray.wait_line("[pipeline-tray: AWS error] AWS is throttling DescribeRule")
+    polls = proxy.count("DescribeRule")
+    eventually(lambda: proxy.count("DescribeRule") >= polls + 8, timeout=30)  # two more polls
+    proxy.faults.remove(outage)
+    eventually(lambda: "!" not in tray.lines[-1], timeout=15)  # the error line cleared
+    time.sleep(1.5)
+    said = notifications(tray)
+    assert len(said) == 1, said
+    assert tray.proc.poll() is None
+    assert rule()[0] == "ENABLED"
+    tray.wait_line("Study session on")
+    assert "Study session on" in tray.lines[-1]

@@ -1,0 +1,71 @@
+"""R5: credentials expire or vanish mid-session: one notification, no crash, recovery after."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.faults.conftest import notifications
+from tests.faults.fault_proxy import FaultProxy, expired_token
+from tests.tray_process import Tray, eventually, rule, start_session
+
+pytestmark = pytest.mark.functional
+OLD_KEY = "AKIAOLDKEYPIPETRAY01"
+NEW_KEY = "AKIANEWKEYPIPETRAY02"
+FROM_FILE_ONLY = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+
+
+def write_credentials(key: str) -> Path:
+    """What `aws configure` does: the key pair in the shared credentials file."""
+    path = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
+    path.write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = secret\n")
+    return path
+
+
+def error_cleared(tray: Tray) -> bool:
+    return "Study session on" in tray.lines[-1] and "!" not in tray.lines[-1]
+
+
+def test_an_expired_token_is_said_once_and_new_credentials_are_picked_up(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    write_credentials(OLD_KEY)
+    tray = tray_factory(unset=FROM_FILE_ONLY)
+    start_session(tray)
+    proxy.inject(expired_token(OLD_KEY))
+    tray.wait_line("[pipeline-tray: AWS error] your AWS session token has expired")
+    rejected = proxy.count(fault="ExpiredTokenException")
+    eventually(lambda: proxy.count(fault="ExpiredTokenException") >= rejected + 3)
+    assert tray.proc.poll() is None
+
+    write_credentials(NEW_KEY)  # the user signs in again
+    eventually(lambda: any(s.access_key == NEW_KEY for s in proxy.seen))
+    eventually(lambda: error_cleared(tray))
+    said = notifications(tray)
+    assert len(said) == 1, said
+    tray.key("s")
+    eventually(lambda: rule() == ("DISABLED", None))
+
+
+def test_credentials_that_vanish_mid_session_are_said_once_and_recovered_from(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    credentials = write_credentials(OLD_KEY)
+    tray = tray_factory(unset=FROM_FILE_ONLY)
+    start_session(tray)
+    proxy.inject(expired_token(OLD_KEY))  # AWS rejects the old key, so the app re-reads the chain
+    credentials.unlink()
+    tray.wait_line("[pipeline-tray: AWS error] no AWS credentials found")
+    polls = proxy.count()
+    eventually(lambda: tray.lines[-1].count("no AWS credentials found") == 1)
+    assert tray.proc.poll() is None
+
+    write_credentials(NEW_KEY)
+    eventually(lambda: error_cleared(tray), timeout=20)
+    assert proxy.count() > polls
+    said = [n for n in notifications(tray) if "no AWS credentials" in n]
+    assert len(said) == 1, notifications(tray)
+    assert rule()[0] == "ENABLED"
