@@ -30,6 +30,7 @@ class Tray:
         extra_env: dict[str, str] | None = None,
         terminal: bool = True,
         unset: tuple[str, ...] = (),
+        prefix: tuple[str, ...] = (),
     ) -> None:
         env = {
             **{k: v for k, v in os.environ.items() if k not in unset},
@@ -44,6 +45,7 @@ class Tray:
         (home / "run").mkdir(mode=0o700, exist_ok=True)
         self.proc = subprocess.Popen(
             [
+                *prefix,  # e.g. a wrapper that gives the process a full disk
                 sys.executable,
                 "-m",
                 "tray_app",

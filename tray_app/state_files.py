@@ -6,7 +6,9 @@ then the caller still stops the rule and tells the user that the note could not 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ import platformdirs
 from tray_app import APP_NAME
 from tray_app.pricing import estimated_cost_usd
 
+log = logging.getLogger(__name__)
 PENDING_STOP = "pending-stop"
 HISTORY = "history.jsonl"
 
@@ -43,7 +46,9 @@ class StateFiles:
             self.directory.mkdir(parents=True, exist_ok=True)
             path.write_text("the last stop of the rule was not confirmed\n", encoding="utf-8")
         else:
-            path.unlink(missing_ok=True)
+            # No directory means no marker: nothing to clear and nothing to complain about.
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                path.unlink()
 
     def record_session(
         self, started_at: float, ended_at: float, reason: str, invocations: int, period_s: int = 300
@@ -73,9 +78,14 @@ class StateFiles:
 
     def history(self) -> list[dict[str, Any]]:
         """Every recorded session, oldest first; unreadable lines are skipped."""
+        path = self.directory / HISTORY
         try:
-            lines = (self.directory / HISTORY).read_text(encoding="utf-8").splitlines()
+            # errors="replace": stray bytes spoil one line, not the whole history
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except FileNotFoundError:
+            return []
+        except OSError as err:  # an unreadable state dir must not keep the tray from starting
+            log.warning("session history unreadable (%s): showing none", err)
             return []
         entries = []
         for line in lines:

@@ -23,8 +23,8 @@ def tray_factory(proxy: FaultProxy, tmp_path: Path) -> Iterator[Callable[..., Tr
     """Start `pipeline-tray tray --terminal` processes behind the proxy; kill what is left."""
     started: list[Tray] = []
 
-    def make(unset: tuple[str, ...] = (), **env: str) -> Tray:
-        tray = Tray(proxy.url, tmp_path, env, unset=unset)
+    def make(unset: tuple[str, ...] = (), prefix: tuple[str, ...] = (), **env: str) -> Tray:
+        tray = Tray(proxy.url, tmp_path, env, unset=unset, prefix=prefix)
         started.append(tray)
         return tray
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import signal
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,37 +26,6 @@ def tray_factory(endpoint: str, tmp_path: Path) -> Iterator[Callable[..., Tray]]
     yield make
     for tray in started:
         tray.stop()
-
-
-def test_sigterm_with_a_session_on_disables_the_rule_before_exit(
-    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
-) -> None:
-    tray = tray_factory()
-    tray.wait_line("Off — costs $0")
-    tray.key("s")
-    eventually(lambda: rule()[0] == "ENABLED")
-    _, deadline = rule()
-    assert deadline is not None and abs(deadline - (time.time() + 15 * 60)) < 30  # idle cap
-    tray.wait_line("Study session on")
-    tray.proc.send_signal(signal.SIGTERM)
-    assert tray.proc.wait(timeout=15) == 0
-    assert rule() == ("DISABLED", None)
-    assert tray.wait_line("pipeline off — bye")
-    history = (tmp_path / "state" / "pipeline-tray" / "history.jsonl").read_text().splitlines()
-    (entry,) = [json.loads(line) for line in history]
-    assert entry["reason"] == "signal"
-
-
-def test_quit_key_stops_the_session_first(
-    stack: dict[str, str], tray_factory: Callable[..., Tray]
-) -> None:
-    tray = tray_factory()
-    tray.wait_line("Off — costs $0")
-    tray.key("s")
-    eventually(lambda: rule()[0] == "ENABLED")
-    tray.key("q")
-    assert tray.proc.wait(timeout=15) == 0
-    assert rule() == ("DISABLED", None)
 
 
 def test_a_second_tray_refuses_and_says_where_the_first_runs(

@@ -47,3 +47,17 @@ def test_a_second_lock_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
     again = InstanceLock(tmp_path / "tray.lock")
     again.acquire()
     again.release()
+
+
+def test_an_unreadable_history_reads_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "state").write_text("a file where the directory should be")
+    assert StateFiles(tmp_path / "state" / "pipeline-tray").history() == []
+
+
+def test_stray_bytes_spoil_one_line_not_the_history(tmp_path: Path) -> None:
+    files = StateFiles(tmp_path)
+    files.record_session(1000.0, 1600.0, "timer", invocations=0)
+    with (tmp_path / "history.jsonl").open("ab") as f:
+        f.write(b"\xff\xfe garbage\n")
+    files.record_session(9000.0, 9600.0, "idle", invocations=0)
+    assert [e["reason"] for e in files.history()] == ["timer", "idle"]

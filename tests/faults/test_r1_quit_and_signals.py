@@ -1,0 +1,43 @@
+"""R1: quit, SIGTERM, SIGINT or SIGHUP during a session: the rule is off before the process ends."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.tray_process import Tray, rule, start_session
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [("SIGTERM", "signal"), ("SIGINT", "signal"), ("SIGHUP", "signal"), ("q", "quit")],
+)
+def test_the_rule_is_disabled_before_the_process_exits(
+    stack: dict[str, str],
+    tray_factory: Callable[..., Tray],
+    tmp_path: Path,
+    how: str,
+    reason: str,
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+    _, deadline = rule()
+    assert deadline is not None and abs(deadline - (time.time() + 15 * 60)) < 30  # idle cap
+    if how == "q":
+        tray.key("q")
+    else:
+        tray.proc.send_signal(getattr(signal, how))
+    assert tray.proc.wait(timeout=15) == 0
+    # read after the exit: nothing the process did later could have switched it off
+    assert rule() == ("DISABLED", None)
+    tray.wait_line("pipeline off — bye")
+    history = (tmp_path / "state" / "pipeline-tray" / "history.jsonl").read_text().splitlines()
+    (entry,) = [json.loads(line) for line in history]
+    assert entry["reason"] == reason

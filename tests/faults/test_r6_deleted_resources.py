@@ -1,0 +1,39 @@
+"""R6: the rule, the function or the table is deleted under a running tray: named, with the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import boto3
+import pytest
+
+from tests.faults.conftest import notifications
+from tests.faults.fault_proxy import FaultProxy
+from tests.tray_process import REGION, RULE, Tray, eventually, start_session
+
+pytestmark = pytest.mark.functional
+FIX = "not found: run `pipeline-tray deploy` or check --region"
+
+
+def test_each_missing_resource_is_named_with_the_deploy_hint(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+
+    boto3.client("dynamodb", region_name=REGION).delete_table(TableName=stack["table"])
+    tray.key("l")
+    tray.wait_line(f"Latest metric: table InfraMetrics in eu-west-1 {FIX}")
+
+    tray.key("i")  # the stack fixture deploys no function: it is missing too
+    tray.wait_line(f"[Invoke failed] function data-collector in eu-west-1 {FIX}")
+
+    events = boto3.client("events", region_name=REGION)
+    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    events.remove_targets(Rule=RULE, Ids=[target["Id"]])
+    events.delete_rule(Name=RULE)
+    tray.wait_line(f"[pipeline-tray: AWS error] rule data-collector-schedule in eu-west-1 {FIX}")
+    polls = proxy.count("DescribeRule")
+    eventually(lambda: proxy.count("DescribeRule") >= polls + 3)  # said once, not every poll
+    assert len([n for n in notifications(tray) if "rule data-collector-schedule" in n]) == 1
+    assert tray.proc.poll() is None
