@@ -1,0 +1,139 @@
+"""No one let in: every IAM policy we ship, linted by parliament, with no `*` beyond AWS's need."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from parliament import analyze_policy_string
+
+from tests.template_resources import default, load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION, ACCOUNT = "eu-west-1", "123456789012"
+PSEUDO = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}
+# The ARN each resource's Arn attribute resolves to (with the parameters' defaults).
+ARNS = {
+    "DataBucket": "arn:aws:s3:::{BucketName}",
+    "MetricsTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{{TableName}}",
+    "FunctionLogGroup": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{{FunctionName}}:*",
+    "DataCollectorFunction": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{{FunctionName}}",
+    "ScheduleRule": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{{RuleName}}",
+}
+NAMES = {"FunctionLogGroup": "/aws/lambda/{FunctionName}"}  # what `Ref` gives for resources
+# Where a wildcard is what AWS asks for, and why. Anything else with `*` fails the test.
+WILDCARDS_AWS_REQUIRES = {
+    # A TLS-only bucket denies every S3 action to every principal over plain HTTP: AWS's own
+    # example of the policy (S3 user guide, "aws:SecureTransport") is exactly this Deny.
+    ("DataBucketPolicy", "DenyInsecureTransport"): {"Action": "s3:*", "Principal": "*"},
+}
+
+
+@functools.cache
+def parameters() -> dict[str, str]:
+    declared = load_template()["Parameters"]
+    return {name: str(p["Default"]) for name, p in declared.items() if "Default" in p}
+
+
+def resolve(value: Any) -> Any:
+    """Replace Ref, Fn::GetAtt and Fn::Sub with what CloudFormation would put there."""
+    params = parameters()
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"}:
+        name = value["Ref"]
+        return PSEUDO.get(name) or params.get(name) or NAMES[name].format(**params)
+    if set(value) == {"Fn::GetAtt"}:
+        resource, attribute = value["Fn::GetAtt"]
+        assert attribute == "Arn", value
+        return ARNS[resource].format(**params)
+    if set(value) == {"Fn::Sub"}:
+
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name.endswith(".Arn"):
+                return str(ARNS[name.removesuffix(".Arn")].format(**params))
+            return str(resolve({"Ref": name}))
+
+        return re.sub(r"\$\{([^}]+)\}", sub, value["Fn::Sub"])
+    return {k: resolve(v) for k, v in value.items()}
+
+
+@functools.cache
+def shipped_policies() -> dict[str, dict[str, Any]]:
+    """Every policy document we ship, resolved: the template's and policies/*.json."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, res in load_template()["Resources"].items():
+        props = res.get("Properties", {})
+        if "PolicyDocument" in props:
+            found[name] = resolve(props["PolicyDocument"])
+        for inline in props.get("Policies", []):
+            found[f"{name}/{inline['PolicyName']}"] = resolve(inline["PolicyDocument"])
+    for path in sorted((ROOT / "policies").glob("*.json")):
+        text = path.read_text().replace("REGION", REGION).replace("ACCOUNT_ID", ACCOUNT)
+        found[f"policies/{path.name}"] = json.loads(text)
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_every_policy_we_ship_is_found() -> None:
+    assert set(shipped_policies()) == {
+        "DataBucketPolicy",
+        "FunctionRole/data-collector-least-privilege",
+        "TrayUserPolicy",
+        "policies/tray-user.json",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(shipped_policies()))
+def test_parliament_finds_nothing(name: str) -> None:
+    document = shipped_policies()[name]
+    if "Principal" in json.dumps(document):  # a resource policy: parliament reads identity ones
+        document = {
+            **document,
+            "Statement": [
+                {k: v for k, v in s.items() if k != "Principal"} for s in document["Statement"]
+            ],
+        }
+    findings = analyze_policy_string(json.dumps(document)).findings
+    assert [(f.issue, f.detail) for f in findings] == []
+
+
+def test_no_wildcard_beyond_what_aws_requires() -> None:
+    wildcards: dict[tuple[str, str], dict[str, str]] = {}
+    for name, document in shipped_policies().items():
+        for statement in document["Statement"]:
+            where = (name, statement.get("Sid", "?"))
+            for action in as_list(statement.get("Action", [])):
+                if "*" in action:
+                    wildcards.setdefault(where, {})["Action"] = action
+            if "*" in as_list(statement.get("Resource", [])):
+                wildcards.setdefault(where, {})["Resource"] = "*"
+            if statement.get("Principal") == "*":
+                wildcards.setdefault(where, {})["Principal"] = "*"
+            assert "NotAction" not in statement and "NotResource" not in statement, where
+    assert wildcards == WILDCARDS_AWS_REQUIRES
+
+
+def test_the_required_wildcard_only_ever_denies() -> None:
+    (deny,) = shipped_policies()["DataBucketPolicy"]["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_function_may_write_only_its_own_log_streams() -> None:
+    (document,) = [d for n, d in shipped_policies().items() if n.startswith("FunctionRole/")]
+    (logs,) = [s for s in document["Statement"] if s["Sid"] == "WriteOwnLogs"]
+    # The log group in the `:*` form IAM expects: the group and every stream in it, nothing else.
+    assert logs["Resource"] == (
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{default('FunctionName')}:*"
+    )
