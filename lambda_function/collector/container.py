@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 ClientFactory = Callable[[str, str | None], Any]
+TOTAL_ATTEMPTS = 3  # per call, within the function's 60 s; then Lambda's own retry takes over
 
 
 def boto3_client(service: str, region: str | None) -> Any:  # noqa: ANN401 - a boto3 client
@@ -27,7 +28,8 @@ def boto3_client(service: str, region: str | None) -> Any:  # noqa: ANN401 - a b
     config = Config(
         connect_timeout=5,
         read_timeout=20,
-        retries={"mode": "standard", "max_attempts": 3},
+        # total_max_attempts counts the first try too (`max_attempts` would count only retries)
+        retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
         # Our parameters come from code the tests cover; validating them again on every call
         # costs client CPU that a 128 MB function has little of (botocore documents this).
         parameter_validation=False,

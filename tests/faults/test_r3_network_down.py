@@ -10,9 +10,9 @@ import pytest
 from tests.faults.conftest import notifications
 from tests.faults.fault_proxy import FaultProxy, network_down
 from tests.tray_process import Tray, eventually, rule, start_session
+from tray_app.gateway.session import TOTAL_ATTEMPTS
 
 pytestmark = pytest.mark.functional
-BOTOCORE_ATTEMPTS = 4  # gateway/session.py: max_attempts
 
 
 def pending_marker(home: Path) -> Path:
@@ -29,7 +29,7 @@ def test_a_stop_while_the_network_is_down_is_retried_until_it_lands(
     tray.wait_line("[Could not switch the pipeline off]")
     eventually(lambda: pending_marker(tmp_path).exists())
     # more attempts than botocore makes on its own: the app retried, with backoff
-    eventually(lambda: proxy.count("DisableRule") > BOTOCORE_ATTEMPTS, timeout=20)
+    eventually(lambda: proxy.count("DisableRule") > TOTAL_ATTEMPTS, timeout=20)
     assert rule()[0] == "ENABLED"
     proxy.clear()
     eventually(lambda: rule() == ("DISABLED", None), timeout=30)

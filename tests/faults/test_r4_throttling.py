@@ -10,6 +10,7 @@ import pytest
 from tests.faults.conftest import notifications
 from tests.faults.fault_proxy import FaultProxy, throttled, unavailable
 from tests.tray_process import Tray, eventually, rule, start_session
+from tray_app.gateway.session import TOTAL_ATTEMPTS
 
 pytestmark = pytest.mark.functional
 
@@ -44,7 +45,8 @@ def test_a_long_outage_of_one_api_is_said_once_and_the_session_survives_it(
     outage = proxy.inject(throttled("DescribeRule"))
     tray.wait_line("[pipeline-tray: AWS error] AWS is throttling DescribeRule")
     polls = proxy.count("DescribeRule")
-    eventually(lambda: proxy.count("DescribeRule") >= polls + 8, timeout=30)  # two more polls
+    two_more_polls = polls + 2 * TOTAL_ATTEMPTS
+    eventually(lambda: proxy.count("DescribeRule") >= two_more_polls, timeout=30)
     proxy.faults.remove(outage)
     eventually(lambda: "!" not in tray.lines[-1], timeout=15)  # the error line cleared
     time.sleep(1.5)

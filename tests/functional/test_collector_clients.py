@@ -36,5 +36,5 @@ def test_s3_puts_send_the_body_at_once_with_a_checksum(
 def test_clients_retry_in_standard_mode_with_short_timeouts() -> None:
     client = boto3_client("dynamodb", "eu-west-1")
     config = client.meta.config
-    assert config.retries["mode"] == "standard"
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
     assert (config.connect_timeout, config.read_timeout) == (5, 20)

@@ -30,6 +30,8 @@ def client_error(code: str, operation: str = "DescribeRule", message: str = "boo
             "ResourceNotFoundException",
             "rule r not found: run `pipeline-tray deploy` or check --region",
         ),
+        ("ServiceUnavailableException", "AWS could not answer DescribeRule"),
+        ("503", "AWS could not answer DescribeRule (503) even after retries: try again"),
         ("ValidationError", "could not read the rule (DescribeRule: ValidationError): boom"),
     ],
 )

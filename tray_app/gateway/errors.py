@@ -53,6 +53,22 @@ CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
         "AWS is throttling {op}: wait a minute and try again",
     ),
     (
+        frozenset(
+            {
+                "ServiceUnavailable",
+                "ServiceUnavailableException",
+                "InternalFailure",
+                "InternalServerError",
+                "InternalError",
+                "500",
+                "502",
+                "503",
+                "504",
+            }
+        ),
+        "AWS could not answer {op} ({code}) even after retries: try again in a minute",
+    ),
+    (
         frozenset({"ResourceNotFoundException", "NoSuchBucket", "NoSuchKey", "NotFound", "404"}),
         "{res} not found: run `pipeline-tray deploy` or check --region",
     ),

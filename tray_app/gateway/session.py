@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_s3 import S3Client
 
-# The standard retry mode backs off on throttling and 5xx; the timeouts keep a dead network
-# from holding a command (or the tray's worker) for minutes.
+# The standard retry mode backs off on throttling, 5xx and dropped connections; the timeouts
+# keep a dead network from holding a command (or the tray's worker) for minutes.
+# total_max_attempts counts the first try too (botocore's `max_attempts` counts only retries).
+TOTAL_ATTEMPTS = 4
 CLIENT_CONFIG = BotoConfig(
     connect_timeout=3,
     read_timeout=15,
-    retries={"mode": "standard", "max_attempts": 4},
+    retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
 )
 
 
