@@ -136,15 +136,28 @@ class FaultProxy:
             return chosen
 
 
-def operation_of(headers: Any, path: str, body: bytes) -> str:
-    """The API operation a request calls: X-Amz-Target, Lambda's REST path, or a query Action."""
+def operation_of(method: str, headers: Any, path: str, body: bytes) -> str:
+    """The API operation a request calls: X-Amz-Target, a REST path (Lambda, S3), a query Action."""
     target = headers.get("X-Amz-Target")
     if target:
         return str(target).rsplit(".", 1)[-1]
-    if re.search(r"/functions/[^/]+/invocations$", urllib.parse.urlsplit(path).path):
+    route = urllib.parse.urlsplit(path)
+    if re.search(r"/functions/[^/]+/invocations$", route.path):
         return "Invoke"
+    if method == "PUT" and re.fullmatch(r"/[^/]+/.+", route.path) and not route.query:
+        return "PutObject"  # path-style S3, as botocore sends it to an IP address
     action = urllib.parse.parse_qs(body.decode("latin-1")).get("Action")
-    return action[0] if action else f"{path}"
+    return action[0] if action else f"{method} {route.path}"
+
+
+def error_body(fault: Fault, json_protocol: bool) -> tuple[str, bytes]:
+    """The content type and body AWS would send for `fault`: JSON, or S3's XML."""
+    if json_protocol:
+        # JSON protocols read `__type`, REST-JSON (Lambda) the x-amzn-ErrorType header: both sent
+        text = json.dumps({"__type": fault.code, "message": f"injected {fault.code}"})
+        return "application/x-amz-json-1.1", text.encode()
+    xml = f"<Error><Code>{fault.code}</Code><Message>injected {fault.code}</Message></Error>"
+    return "application/xml", xml.encode()
 
 
 def access_key_of(headers: Any) -> str | None:
@@ -162,27 +175,20 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 
         def _any(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            fault = proxy.decide(
-                operation_of(self.headers, self.path, body), access_key_of(self.headers)
-            )
+            operation = operation_of(self.command, self.headers, self.path, body)
+            fault = proxy.decide(operation, access_key_of(self.headers))
             if fault is not None and fault.kind == "drop":
                 self.close_connection = True
                 return
             if fault is not None and fault.kind == "delay":
                 time.sleep(fault.seconds)
             elif fault is not None:
-                self._answer_error(fault)
+                json_protocol = "X-Amz-Target" in self.headers or operation == "Invoke"
+                content_type, data = error_body(fault, json_protocol)
+                headers = [("x-amzn-ErrorType", fault.code), ("Content-Type", content_type)]
+                self._reply(fault.status, headers, data)
                 return
             self._forward(body)
-
-        def _answer_error(self, fault: Fault) -> None:
-            # JSON protocols read `__type`, REST-JSON (Lambda) reads the header: send both.
-            payload = json.dumps({"__type": fault.code, "message": f"injected {fault.code}"})
-            self._reply(
-                fault.status,
-                [("x-amzn-ErrorType", fault.code), ("Content-Type", "application/x-amz-json-1.1")],
-                payload.encode(),
-            )
 
         def _forward(self, body: bytes) -> None:
             upstream = urllib.parse.urlsplit(proxy.upstream)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults.fault_proxy import Fault, FaultProxy
 from tests.tray_process import Tray, rule, start_session
 
 pytestmark = pytest.mark.functional
@@ -41,3 +42,17 @@ def test_the_rule_is_disabled_before_the_process_exits(
     history = (tmp_path / "state" / "pipeline-tray" / "history.jsonl").read_text().splitlines()
     (entry,) = [json.loads(line) for line in history]
     assert entry["reason"] == reason
+
+
+def test_a_quit_while_a_slow_start_is_in_flight_still_ends_with_the_rule_off(
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray]
+) -> None:
+    proxy.inject(Fault("delay", "EnableRule", seconds=3))  # a slow network, not a broken one
+    tray = tray_factory()
+    tray.wait_line("Off — costs $0")
+    tray.key("s")
+    tray.wait_line("Starting…")
+    tray.key("q")  # the view answers at once; the stop queues behind the start
+    assert tray.proc.wait(timeout=20) == 0
+    assert proxy.count("EnableRule") == 1 and proxy.count("DisableRule") == 1
+    assert rule() == ("DISABLED", None)

@@ -1,0 +1,69 @@
+"""Run the Lambda handler in-process the way Lambda would, against an emulator endpoint."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from collector.collect import handle
+from collector.container import Container
+
+from tests.tray_process import REGION, RULE
+from tray_app.demo.schedule import scheduled_event, target_input
+
+
+class Context:
+    """The part of Lambda's context the handler reads."""
+
+    function_name = "data-collector"
+    function_version = "$LATEST"
+
+    def __init__(self, request_id: str) -> None:
+        self.aws_request_id = request_id
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 59_000
+
+
+def container_for(endpoint: str, stack: dict[str, str]) -> Container:
+    """A fresh Lambda container whose clients talk to `endpoint` (the emulator, or a proxy)."""
+    return Container(
+        environment={
+            "S3_BUCKET": stack["bucket"],
+            "DYNAMODB_TABLE": stack["table"],
+            "REGION": REGION,
+            "RULE_NAME": RULE,
+        },
+        client_factory=lambda service, region: boto3.client(  # type: ignore[call-overload]
+            service, region_name=region, endpoint_url=endpoint
+        ),
+    )
+
+
+def scheduled_payload(at: float) -> dict[str, Any]:
+    """What EventBridge delivers to the rule's target at `at`: the target's own input."""
+    events = boto3.client("events", region_name=REGION)
+    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    arn = events.describe_rule(Name=RULE)["Arn"]
+    event = scheduled_event(arn, REGION, datetime.fromtimestamp(at, UTC))
+    payload: dict[str, Any] = json.loads(target_input(dict(target), event))
+    return payload
+
+
+def run(
+    container: Container,
+    payload: Any,
+    request_id: str,
+    at: float,
+) -> dict[str, Any]:
+    """One invocation of the handler at time `at`."""
+    return handle(payload, Context(request_id), container, now=at)
+
+
+def stored(stack: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The table's items and the bucket's object keys."""
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName=stack["table"])["Items"]
+    listed = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=stack["bucket"])
+    return items, [o["Key"] for o in listed.get("Contents", [])]

@@ -1,0 +1,38 @@
+"""R8: one of the function's two writes fails: the run fails loudly, its retry completes the record.
+
+The function's clients go through the fault proxy, which fails PutItem or PutObject on every
+attempt botocore makes, so the run raises and Lambda would retry it with the same event and
+request id (EventBridge redelivers a schedule's event under a new one). The retry, on another
+container, must leave exactly one item and one object that point at each other.
+"""
+
+from __future__ import annotations
+
+import pytest
+from collector.writer import WriteError
+
+from tests.faults.fault_proxy import FaultProxy, unavailable
+from tests.faults.lambda_runs import container_for, run, scheduled_payload, stored
+
+pytestmark = pytest.mark.functional
+NOW = 1_795_700_000.0
+
+
+@pytest.mark.parametrize("failing", ["PutItem", "PutObject"])
+@pytest.mark.parametrize("trigger", ["schedule", "direct"])
+def test_a_half_written_run_raises_and_its_retry_completes_one_record(
+    stack: dict[str, str], proxy: FaultProxy, failing: str, trigger: str
+) -> None:
+    payload = scheduled_payload(NOW) if trigger == "schedule" else {}
+    outage = proxy.inject(unavailable(failing))
+    with pytest.raises(WriteError, match="dynamodb" if failing == "PutItem" else "s3"):
+        run(container_for(proxy.url, stack), payload, "async-1", NOW)
+    assert proxy.count(failing, fault="ServiceUnavailableException") > 1  # botocore retried first
+    proxy.faults.remove(outage)
+
+    # Lambda's async retry keeps the request id; EventBridge redelivering a schedule does not.
+    again = "async-1" if trigger == "direct" else "redelivery-2"
+    retry = run(container_for(proxy.url, stack), payload, again, NOW + 60)
+    assert retry["collected"] is True
+    (item,), keys = stored(stack)
+    assert keys == [retry["s3_key"]] == [item["s3_key"]["S"]]
