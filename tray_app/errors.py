@@ -23,3 +23,7 @@ class AwsError(PipelineTrayError):
 
 class CredentialsError(AwsError):
     """AWS credentials are missing, expired or rejected: signing in again fixes it."""
+
+
+class NotFoundError(AwsError):
+    """The rule, function, table or bucket does not exist where we looked."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
-from tray_app.errors import AwsError
+from tray_app.errors import AwsError, NotFoundError
 from tray_app.gateway.pipeline import InvokeResult, Pipeline
 from tray_app.session_events import (
     AwsAction,
@@ -28,7 +29,10 @@ def perform(action: AwsAction, pipeline: Pipeline, clock: Callable[[], float]) -
         if isinstance(action, Enable):
             pipeline.start(action.deadline)
         elif isinstance(action, Disable):
-            pipeline.stop()
+            # No rule (deleted, or the stack destroyed): nothing of ours is running, and a
+            # retry could never succeed. The next poll reports the missing rule.
+            with contextlib.suppress(NotFoundError):
+                pipeline.stop()
         elif isinstance(action, WriteDeadline):
             pipeline.write_deadline(action.deadline)
         elif isinstance(action, Invoke):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import boto3
 import pytest
@@ -37,3 +38,20 @@ def test_each_missing_resource_is_named_with_the_deploy_hint(
     eventually(lambda: proxy.count("DescribeRule") >= polls + 3)  # said once, not every poll
     assert len([n for n in notifications(tray) if "rule data-collector-schedule" in n]) == 1
     assert tray.proc.poll() is None
+
+
+def test_stopping_a_session_whose_rule_was_deleted_ends_it_without_a_pending_stop(
+    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+    events = boto3.client("events", region_name=REGION)
+    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    events.remove_targets(Rule=RULE, Ids=[target["Id"]])
+    events.delete_rule(Name=RULE)  # e.g. `pipeline-tray destroy` while the tray runs
+    tray.key("s")
+    tray.wait_line("Off — costs $0")
+    assert not (tmp_path / "state" / "pipeline-tray" / "pending-stop").exists()
+    assert not [n for n in notifications(tray) if "Could not switch" in n]
+    tray.key("q")
+    assert tray.proc.wait(timeout=15) == 0

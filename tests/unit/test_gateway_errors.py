@@ -8,7 +8,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from tray_app.errors import CredentialsError
+from tray_app.errors import CredentialsError, NotFoundError
 from tray_app.gateway.errors import translate
 
 
@@ -76,3 +76,12 @@ def test_credential_failures_are_told_apart(error: Exception, renewable: bool) -
     """A long-running tray re-reads its credentials after these, and only these."""
     translated = translate(error, "read the rule", "r")  # type: ignore[arg-type]
     assert isinstance(translated, CredentialsError) is renewable
+
+
+@pytest.mark.parametrize(
+    ("code", "missing"),
+    [("ResourceNotFoundException", True), ("NoSuchBucket", True), ("AccessDenied", False)],
+)
+def test_a_missing_resource_is_told_apart(code: str, missing: bool) -> None:
+    """The tray ends a session whose rule is gone instead of retrying its stop forever."""
+    assert isinstance(translate(client_error(code), "stop", "rule r"), NotFoundError) is missing

@@ -18,39 +18,31 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from tray_app.errors import AwsError, CredentialsError
-
-# Codes that mean "these credentials no longer work": a fresh read of the credential chain
-# (after `aws configure` or `aws sso login`) can fix them.
-CREDENTIAL_CODES = frozenset(
-    {
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "RequestExpired",
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "SignatureDoesNotMatch",
-    }
-)
+from tray_app.errors import AwsError, CredentialsError, NotFoundError
 
 # Error codes by what the user should do about them; `{op}` is the API operation, `{res}` the
-# resource we were working on.
-CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
+# resource we were working on. The class tells the caller what it can do: credentials can be
+# re-read after the user signs in again; a missing resource is one that nothing can be running on.
+CLIENT_ERRORS: tuple[tuple[frozenset[str], str, type[AwsError]], ...] = (
     (
         frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"}),
         "your AWS session token has expired: sign in again (e.g. `aws sso login`)",
+        CredentialsError,
     ),
     (
         frozenset({"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"}),
         "AWS rejected your credentials ({code}): check the access key or --profile",
+        CredentialsError,
     ),
     (
         frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"}),
         "access denied: your AWS identity may not call {op} on {res} (see README, IAM setup)",
+        AwsError,
     ),
     (
         frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown"}),
         "AWS is throttling {op}: wait a minute and try again",
+        AwsError,
     ),
     (
         frozenset(
@@ -67,10 +59,12 @@ CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
             }
         ),
         "AWS could not answer {op} ({code}) even after retries: try again in a minute",
+        AwsError,
     ),
     (
         frozenset({"ResourceNotFoundException", "NoSuchBucket", "NoSuchKey", "NotFound", "404"}),
         "{res} not found: run `pipeline-tray deploy` or check --region",
+        NotFoundError,
     ),
 )
 
@@ -78,8 +72,7 @@ CLIENT_ERROR_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
 def translate(err: BotoCoreError | ClientError, action: str, resource: str) -> AwsError:
     """An AwsError for `err`, raised while trying to `action` on `resource`."""
     if isinstance(err, ClientError):
-        message = _client_error_message(err, action, resource)
-        return (CredentialsError if error_code(err) in CREDENTIAL_CODES else AwsError)(message)
+        return _client_error(err, action, resource)
     if isinstance(err, NoCredentialsError | PartialCredentialsError):
         return CredentialsError(
             "no AWS credentials found: run `aws configure` (or `aws sso login`), "
@@ -98,14 +91,13 @@ def translate(err: BotoCoreError | ClientError, action: str, resource: str) -> A
     return AwsError(message)
 
 
-def _client_error_message(err: ClientError, action: str, resource: str) -> str:
-    error = err.response.get("Error", {})
-    code = str(error.get("Code", ""))
-    for codes, template in CLIENT_ERROR_MESSAGES:
+def _client_error(err: ClientError, action: str, resource: str) -> AwsError:
+    code = error_code(err)
+    for codes, template, error_class in CLIENT_ERRORS:
         if code in codes:
-            return template.format(code=code, op=err.operation_name, res=resource)
-    detail = str(error.get("Message", "")) or code
-    return f"could not {action} ({err.operation_name}: {code}): {detail}"
+            return error_class(template.format(code=code, op=err.operation_name, res=resource))
+    detail = str(err.response.get("Error", {}).get("Message", "")) or code
+    return AwsError(f"could not {action} ({err.operation_name}: {code}): {detail}")
 
 
 @contextmanager
