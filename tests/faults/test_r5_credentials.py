@@ -37,6 +37,8 @@ def test_an_expired_token_is_said_once_and_new_credentials_are_picked_up(
     start_session(tray)
     proxy.inject(expired_token(OLD_KEY))
     tray.wait_line("[pipeline-tray: AWS error] your AWS session token has expired")
+    # the error state: the panel's line keeps the session and shows the error beside it
+    assert tray.wait_line("  ! your AWS session token has expired").startswith("Study session on")
     rejected = proxy.count(fault="ExpiredTokenException")
     eventually(lambda: proxy.count(fault="ExpiredTokenException") >= rejected + 3)
     assert tray.proc.poll() is None
