@@ -12,6 +12,8 @@ import pytest
 
 from tests.desktop.conftest import Desktop, share
 from tests.emulator_process import emulator_process
+from tests.faults.credentials_file import FROM_FILE_ONLY, NEW_KEY, OLD_KEY, write_credentials
+from tests.faults.fault_proxy import FaultProxy, expired_token
 from tests.template_resources import create_pipeline
 from tests.tray_process import REGION, RULE, Tray, eventually, rule
 
@@ -120,5 +122,31 @@ def test_losing_the_endpoint_shows_the_error_look_and_notifies_once(
             time.sleep(8)  # several more failing polls: still one notification
             errors = [n for n in desktop.notifications if "cannot reach AWS" in n]
             assert len(errors) == 1, desktop.notifications
+        finally:
+            tray.stop()
+
+
+def test_expired_credentials_turn_the_icon_red_notify_once_and_recover(
+    desktop: Desktop, endpoint: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    """R5 as the user sees it: the error look, one desktop notification, green again later."""
+    pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
+    write_credentials(OLD_KEY)
+    with FaultProxy(endpoint) as proxy:
+        env = {**desktop.env, "PYSTRAY_BACKEND": "gtk"}
+        tray = Tray(proxy.url, tmp_path, env, terminal=False, unset=FROM_FILE_ONLY)
+        try:
+            desktop.icon_box(NAMES)
+            boto3.client("events", region_name=REGION).enable_rule(Name=RULE)  # adopted
+            eventually(lambda: colour_share(desktop, GREEN) > 0.2, timeout=10)
+            proxy.inject(expired_token(OLD_KEY))
+            eventually(lambda: colour_share(desktop, RED) > 0.2, timeout=30)
+            rejected = proxy.count(fault="ExpiredTokenException")
+            eventually(lambda: proxy.count(fault="ExpiredTokenException") >= rejected + 3)
+            said = [n for n in desktop.notifications if "session token has expired" in n]
+            assert len(said) == 1, desktop.notifications
+            write_credentials(NEW_KEY)  # the user signs in again
+            eventually(lambda: colour_share(desktop, GREEN) > 0.2, timeout=30)
+            assert rule()[0] == "ENABLED"
         finally:
             tray.stop()

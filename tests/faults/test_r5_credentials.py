@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from tests.faults.conftest import notifications
+from tests.faults.credentials_file import FROM_FILE_ONLY, NEW_KEY, OLD_KEY, write_credentials
 from tests.faults.fault_proxy import FaultProxy, expired_token
 from tests.tray_process import Tray, eventually, rule, start_session
 
 pytestmark = pytest.mark.functional
-OLD_KEY = "AKIAOLDKEYPIPETRAY01"
-NEW_KEY = "AKIANEWKEYPIPETRAY02"
-FROM_FILE_ONLY = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-
-
-def write_credentials(key: str) -> Path:
-    """What `aws configure` does: the key pair in the shared credentials file."""
-    path = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
-    path.write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = secret\n")
-    return path
 
 
 def error_cleared(tray: Tray) -> bool:
