@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 from tray_app.errors import AwsError, NotFoundError
@@ -29,14 +28,13 @@ def perform(action: AwsAction, pipeline: Pipeline, clock: Callable[[], float]) -
         if isinstance(action, Enable):
             pipeline.start(action.deadline)
         elif isinstance(action, Disable):
-            # No rule (deleted, or the stack destroyed): nothing of ours is running, and a
-            # retry could never succeed. The next poll reports the missing rule.
-            with contextlib.suppress(NotFoundError):
-                pipeline.stop()
+            pipeline.stop()
         elif isinstance(action, WriteDeadline):
             pipeline.write_deadline(action.deadline)
         elif isinstance(action, Invoke):
             return Done(clock(), action, invoke_summary(pipeline.invoke()))
+    except NotFoundError as err:
+        return Failed(clock(), action, str(err), gone=True)
     except AwsError as err:
         return Failed(clock(), action, str(err))
     return Done(clock(), action)

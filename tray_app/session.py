@@ -12,7 +12,8 @@ The promises kept here:
   `heartbeat_seconds`, to at most `idle_minutes` ahead, so a dead laptop leaves the rule on for
   at most about the idle limit plus one schedule period before the Lambda switches it off;
 - a rule found ENABLED that we did not start is adopted with a fresh deadline, once;
-- an unconfirmed stop is retried with backoff and persisted as a pending stop;
+- an unconfirmed stop is retried with backoff and persisted as a pending stop; a stop whose
+  rule no longer exists ends the session (nothing can be running);
 - one notification per distinct error; a successful poll clears the error.
 """
 
@@ -313,6 +314,11 @@ def _failed(state: State, event: Event, s: Settings) -> Result:
     if isinstance(action, Disable):
         if state.phase is not Phase.STOPPING:
             raise IllegalTransitionError(f"Disable failed in phase {state.phase.value}")
+        if event.gone:  # no rule (deleted, stack destroyed): nothing of ours runs, retry can't help
+            ended, actions = _done(state, Done(now, action), s)
+            if state.error != message:
+                actions.append(Notify("Pipeline not found", message))
+            return replace(ended, error=message), actions
         attempts = state.stop_attempts + 1
         new = replace(
             state,

@@ -145,11 +145,12 @@ class Done:
 
 @dataclass(frozen=True)
 class Failed:
-    """An action failed with a message the user can act on."""
+    """An action failed with a message the user can act on; `gone`: the resource is missing."""
 
     now: float
     action: AwsAction
     message: str
+    gone: bool = False
 
 
 Event = (

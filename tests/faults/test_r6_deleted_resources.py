@@ -41,7 +41,7 @@ def test_each_missing_resource_is_named_with_the_deploy_hint(
 
 
 def test_stopping_a_session_whose_rule_was_deleted_ends_it_without_a_pending_stop(
-    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
+    stack: dict[str, str], proxy: FaultProxy, tray_factory: Callable[..., Tray], tmp_path: Path
 ) -> None:
     tray = tray_factory()
     start_session(tray)
@@ -53,5 +53,11 @@ def test_stopping_a_session_whose_rule_was_deleted_ends_it_without_a_pending_sto
     tray.wait_line("Off — costs $0")
     assert not (tmp_path / "state" / "pipeline-tray" / "pending-stop").exists()
     assert not [n for n in notifications(tray) if "Could not switch" in n]
+    polls = proxy.count("DescribeRule")
+    eventually(lambda: proxy.count("DescribeRule") >= polls + 2)  # it failed: said, not again
+    said = [
+        n for n in notifications(tray) if f"rule data-collector-schedule in eu-west-1 {FIX}" in n
+    ]
+    assert len(said) == 1, notifications(tray)
     tray.key("q")
     assert tray.proc.wait(timeout=15) == 0

@@ -292,6 +292,21 @@ def test_a_failed_stop_is_persisted_retried_with_backoff_and_cleared_when_done()
     assert SavePendingStop(False) in actions
 
 
+@pytest.mark.parametrize("pending", [False, True])
+def test_a_stop_whose_rule_is_gone_ends_the_session_without_retrying(pending: bool) -> None:
+    state, _ = run(on_at(), StopRequested(T0 + 10, "user"))
+    if pending:  # an earlier attempt failed on the network and saved a pending stop
+        state, _ = run(state, Failed(T0 + 11, Disable("user"), "cannot reach AWS"))
+    gone = "rule data-collector-schedule in eu-west-1 not found: run `pipeline-tray deploy`"
+    state, actions = run(state, Failed(T0 + 20, Disable("user"), gone, gone=True))
+    assert (state.phase, state.retry_at, state.pending_stop) == (Phase.OFF, None, False)
+    assert state.error == gone
+    assert (SavePendingStop(False) in actions) is pending
+    assert next(a for a in actions if isinstance(a, RecordSession)).reason == "user"
+    assert notes(actions) == ["Pipeline not found"]
+    assert run(state, Tick(T0 + 100, None))[1] == [Poll()]  # no Disable is ever retried
+
+
 def test_a_pending_stop_from_the_last_run_is_applied_first() -> None:
     state, actions = run(State(), PendingStopFound(T0))
     assert (state.phase, actions) == (Phase.STOPPING, [Disable("pending")])
