@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import patch
 
 import boto3
 from collector.collect import handle
@@ -28,18 +30,20 @@ class Context:
 
 
 def container_for(endpoint: str, stack: dict[str, str]) -> Container:
-    """A fresh Lambda container whose clients talk to `endpoint` (the emulator, or a proxy)."""
-    return Container(
+    """A fresh Lambda container whose own clients (the function's retry and timeout settings)
+    talk to `endpoint`: the emulator, or a fault proxy in front of it."""
+    container = Container(
         environment={
             "S3_BUCKET": stack["bucket"],
             "DYNAMODB_TABLE": stack["table"],
             "REGION": REGION,
             "RULE_NAME": RULE,
-        },
-        client_factory=lambda service, region: boto3.client(  # type: ignore[call-overload]
-            service, region_name=region, endpoint_url=endpoint
-        ),
+        }
     )
+    # boto3 reads AWS_ENDPOINT_URL when a client is made: make all three now, in one place.
+    with patch.dict(os.environ, {"AWS_ENDPOINT_URL": endpoint}):
+        _ = container.s3, container.dynamodb, container.events
+    return container
 
 
 def scheduled_payload(at: float) -> dict[str, Any]:
