@@ -1,4 +1,4 @@
-"""One run of the function: parse the event, end an expired session or collect one record."""
+"""One run of the function: parse the event, end a session nobody holds or collect one record."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from collector import proc_sampler
 from collector.container import Container
-from collector.event import BadEventError, Trigger, deadline_passed, parse_event
+from collector.event import BadEventError, Trigger, parse_event
+from collector.holds import Decision, consults_store, decide
 from collector.log_line import log_line
 from collector.record import Invocation, build_record
+from collector.session_store import CHANGED, Lookup, prune, read_session
 from collector.settings import MisconfiguredError
 from collector.writer import WriteError, write_record
 
@@ -57,11 +59,13 @@ def handle(
             duration_ms=_ms(monotonic, started),
         )
         return {"statusCode": 400, "collected": False, "error": str(err)}
+    facts: dict[str, object] = {}  # what the guard found, for this run's one log line
     try:
-        result = _run(trigger, invocation, container, now)
+        result = _run(trigger, invocation, container, now, facts)
     except RETRYABLE as err:
         log_line(
             **base,
+            **facts,
             level="error",
             collected=False,
             error=str(err),
@@ -72,6 +76,7 @@ def handle(
     duration = _ms(monotonic, started)
     log_line(
         **base,
+        **facts,
         level="info",
         collected=result["collected"],
         s3_key=result.get("s3_key"),
@@ -83,28 +88,76 @@ def handle(
 
 
 def _run(
-    trigger: Trigger, invocation: Invocation, container: Container, now: float
+    trigger: Trigger,
+    invocation: Invocation,
+    container: Container,
+    now: float,
+    facts: dict[str, object],
 ) -> dict[str, Any]:
     settings = container.settings
-    if deadline_passed(trigger, now):
-        if settings.rule_name is None:
-            raise MisconfiguredError(
-                "RULE_NAME is not set on the function, so it cannot switch off the rule of a "
-                "session that has ended: redeploy with `pipeline-tray deploy`"
-            )
-        container.events.disable_rule(Name=settings.rule_name)
-        return {
-            "statusCode": 200,
-            "collected": False,
-            "reason": "session deadline passed",
-            "session_deadline": trigger.session_deadline,
-            "rule_disabled": settings.rule_name,
-        }
+    lookup = _lookup(trigger, container, facts)
+    session = lookup.session if lookup is not None else None
+    decision = decide(trigger, session, now, skew=settings.clock_skew_seconds)
+    facts["guard"] = decision.basis
+    if decision.live:
+        facts["live_holds"] = list(decision.live)
+    if not decision.collect:
+        return _end_session(trigger, decision, lookup, container, facts)
     sample = proc_sampler.sample(container.previous_cpu)
     container.previous_cpu = sample.cpu_times
     record = build_record(trigger, sample, invocation, now)
     stored = write_record(record, container, stable_keys=trigger.scheduled_time is not None)
     return {"statusCode": 200, "collected": True, "s3_key": stored["s3_key"], "record": stored}
+
+
+def _lookup(trigger: Trigger, container: Container, facts: dict[str, object]) -> Lookup | None:
+    """Read the session item when the guard needs it; None when it is not read."""
+    rule_name = container.settings.rule_name
+    if not consults_store(trigger) or rule_name is None:
+        return None  # a direct invoke collects; without RULE_NAME there is no item to name
+    lookup = read_session(container, rule_name)
+    facts["session"] = lookup.status
+    if lookup.error is not None:
+        facts["session_error"] = lookup.error
+    if lookup.session is not None and lookup.session.notes:
+        facts["session_notes"] = list(lookup.session.notes)
+    return lookup
+
+
+def _end_session(
+    trigger: Trigger,
+    decision: Decision,
+    lookup: Lookup | None,
+    container: Container,
+    facts: dict[str, object],
+) -> dict[str, Any]:
+    rule_name = container.settings.rule_name
+    if rule_name is None:
+        raise MisconfiguredError(
+            "RULE_NAME is not set on the function, so it cannot switch off the rule of a "
+            "session that has ended: redeploy with `pipeline-tray deploy`"
+        )
+    if decision.prune and lookup is not None and lookup.session is not None and lookup.item:
+        # The conditional prune goes first: it is the only compare-and-set in the exchange.
+        outcome = prune(container, lookup.item, lookup.session.version)
+        facts["prune"] = outcome
+        if outcome == CHANGED:
+            # Someone wrote the session since the read: a join or renewal must not be undone,
+            # and whoever released or stopped switches the rule off; the next run looks again.
+            return {
+                "statusCode": 200,
+                "collected": False,
+                "reason": "session changed meanwhile",
+                "rule_disabled": None,
+            }
+    container.events.disable_rule(Name=rule_name)
+    return {
+        "statusCode": 200,
+        "collected": False,
+        "reason": decision.reason,
+        "session_deadline": trigger.session_deadline,
+        "rule_disabled": rule_name,
+    }
 
 
 def _ms(monotonic: Callable[[], float], started: float) -> float:

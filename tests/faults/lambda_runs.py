@@ -67,7 +67,19 @@ def run(
 
 
 def stored(stack: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The table's items and the bucket's object keys."""
+    """The table's metrics records (not the study session's item) and the bucket's object keys."""
     items = boto3.client("dynamodb", region_name=REGION).scan(TableName=stack["table"])["Items"]
     listed = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=stack["bucket"])
-    return items, [o["Key"] for o in listed.get("Contents", [])]
+    records = [i for i in items if "record_type" in i]
+    return records, [o["Key"] for o in listed.get("Contents", [])]
+
+
+def session_holds(stack: dict[str, str]) -> dict[str, Any] | None:
+    """The study session item's holds; None without an item (a tray older than holds)."""
+    found = boto3.client("dynamodb", region_name=REGION).get_item(
+        TableName=stack["table"],
+        Key={"collection_id": {"S": f"session#{RULE}"}},
+        ConsistentRead=True,
+    )
+    item = found.get("Item")
+    return None if item is None else dict(item["holds"]["M"])

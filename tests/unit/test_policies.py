@@ -137,3 +137,53 @@ def test_the_function_may_write_only_its_own_log_streams() -> None:
     assert logs["Resource"] == (
         f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{default('FunctionName')}:*"
     )
+
+
+SESSION_ITEM_ONLY = {
+    "ForAllValues:StringEquals": {
+        "dynamodb:LeadingKeys": [f"session#{default('RuleName')}"],
+    }
+}
+TABLE = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{default('TableName')}"
+
+
+def item_statements(name: str, action: str) -> list[dict[str, Any]]:
+    """The statements of one shipped policy that allow `action`."""
+    return [
+        s
+        for s in shipped_policies()[name]["Statement"]
+        if s["Effect"] == "Allow" and action in as_list(s["Action"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["FunctionRole/data-collector-least-privilege", "TrayUserPolicy", "policies/tray-user.json"],
+)
+def test_every_item_read_is_held_to_the_study_session_item(name: str) -> None:
+    (read,) = item_statements(name, "dynamodb:GetItem")
+    assert read["Resource"] == TABLE
+    assert read["Condition"] == SESSION_ITEM_ONLY
+
+
+@pytest.mark.parametrize("name", ["TrayUserPolicy", "policies/tray-user.json"])
+def test_the_tray_may_write_the_study_session_item_and_nothing_else(name: str) -> None:
+    (share,) = [
+        s for s in shipped_policies()[name]["Statement"] if s["Sid"] == "ShareTheStudySession"
+    ]
+    assert sorted(as_list(share["Action"])) == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    (write,) = item_statements(name, "dynamodb:PutItem")
+    assert write is share and write["Condition"] == SESSION_ITEM_ONLY
+
+
+def test_the_function_reads_only_the_session_and_writes_only_puts() -> None:
+    name = "FunctionRole/data-collector-least-privilege"
+    actions = {a for s in shipped_policies()[name]["Statement"] for a in as_list(s["Action"])}
+    assert {a for a in actions if a.startswith("dynamodb:")} == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+    }
+
+
+def test_the_policy_file_is_the_templates_tray_policy_with_placeholders() -> None:
+    assert shipped_policies()["policies/tray-user.json"] == shipped_policies()["TrayUserPolicy"]

@@ -41,7 +41,9 @@ def test_function_settings() -> None:
         "DYNAMODB_TABLE",
         "REGION",
         "RULE_NAME",
+        "CLOCK_SKEW_SECONDS",
     }
+    assert fn["Environment"]["Variables"]["CLOCK_SKEW_SECONDS"] == {"Ref": "ClockSkewSeconds"}
     assert fn["Code"] == {"S3Bucket": {"Ref": "CodeS3Bucket"}, "S3Key": {"Ref": "CodeS3Key"}}
 
 
@@ -97,11 +99,17 @@ def test_table_is_on_demand_with_ttl_and_a_newest_first_index() -> None:
     assert types["timestamp"] == "N"
 
 
-def test_role_grants_exactly_four_narrow_permissions() -> None:
+def test_the_clock_skew_margin_is_a_bounded_number_of_three_minutes() -> None:
+    skew = load_template()["Parameters"]["ClockSkewSeconds"]
+    assert (skew["Type"], skew["Default"], skew["MinValue"]) == ("Number", 180, 0)
+
+
+def test_role_grants_exactly_five_narrow_permissions() -> None:
     by_sid = {s["Sid"]: s for s in statements()}
     assert set(by_sid) == {
         "WriteMetricsObjects",
         "WriteMetricsItems",
+        "ReadTheStudySession",
         "SwitchOwnRuleOff",
         "WriteOwnLogs",
     }
@@ -110,6 +118,12 @@ def test_role_grants_exactly_four_narrow_permissions() -> None:
         "Fn::Sub": "arn:${AWS::Partition}:s3:::${BucketName}/metrics-*"
     }
     assert by_sid["WriteMetricsItems"]["Action"] == "dynamodb:PutItem"
+    read = by_sid["ReadTheStudySession"]
+    assert read["Action"] == "dynamodb:GetItem"  # one action, not a list that could grow
+    assert read["Resource"] == {"Fn::GetAtt": ["MetricsTable", "Arn"]}
+    assert read["Condition"] == {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [{"Fn::Sub": "session#${RuleName}"}]}
+    }
     assert by_sid["SwitchOwnRuleOff"]["Action"] == "events:DisableRule"
     assert by_sid["SwitchOwnRuleOff"]["Resource"]["Fn::Sub"].endswith(":rule/${RuleName}")
     assert sorted(by_sid["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
