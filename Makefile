@@ -34,6 +34,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/lambda_bench.py
 	$(PY) bench/session_bench.py
+	$(PY) bench/shared_bench.py
 	$(PY) bench/tray_bench.py
 	$(PY) bench/demo_bench.py
 
