@@ -32,6 +32,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # the state dir holds this device's holder id: each test is a device of its own
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     yield
 
 

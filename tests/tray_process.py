@@ -75,10 +75,14 @@ class Tray:
             self.lines.append(line.rstrip("\n"))
             self._new.put(line)
 
-    def wait_line(self, fragment: str, timeout: float = 15) -> str:
+    def mark(self) -> int:
+        """A cursor: pass it to wait_line to see only lines printed from now on."""
+        return len(self.lines)
+
+    def wait_line(self, fragment: str, timeout: float = 15, after: int = 0) -> str:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            for line in list(self.lines):
+            for line in list(self.lines)[after:]:
                 if fragment in line:
                     return line
             with contextlib.suppress(queue.Empty):

@@ -24,13 +24,23 @@ def _text(value: object, where: str, key: str) -> str:
     return value.strip()
 
 
-def _positive_int(value: object, where: str, key: str) -> int:
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):  # not a number: reported below with the text
-            value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where}: {key} must be a whole number of 1 or more, got {value!r}")
-    return value
+def _at_least(minimum: int) -> Callable[[object, str, str], int]:
+    """A parser for whole numbers of `minimum` or more."""
+
+    def parse(value: object, where: str, key: str) -> int:
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not a number: reported below with the text
+                value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ConfigError(
+                f"{where}: {key} must be a whole number of {minimum} or more, got {value!r}"
+            )
+        return value
+
+    return parse
+
+
+_positive_int = _at_least(1)
 
 
 def _url(value: object, where: str, key: str) -> str:
@@ -61,6 +71,8 @@ KEYS: dict[str, Key] = {
     "session_minutes": Key(_positive_int, 60),
     "idle_minutes": Key(_positive_int, 15),
     "poll_seconds": Key(_positive_int, 30),
+    "device_name": Key(_text, None),  # how other devices name this one (default: host name)
+    "clock_skew_seconds": Key(_at_least(0), 180),  # grace for other devices' clocks
 }
 DEFAULT_REGION = "eu-west-1"  # the seed's region; used when neither we nor boto3 find one
 
@@ -80,6 +92,8 @@ class Config:
     session_minutes: int
     idle_minutes: int
     poll_seconds: int
+    device_name: str | None
+    clock_skew_seconds: int
     file: Path
     origin: dict[str, str] = field(default_factory=dict)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from tray_app import status_text
+from tray_app import holds, status_text
+from tray_app.holds import Judge
 from tray_app.session import Phase, State
 
 LENGTHS = (30, 60, 120, 240)  # the Session length submenu, in minutes
@@ -25,6 +26,7 @@ class Item:
 
 
 SEPARATOR = Item("-")
+ANYONE = Judge("this-device")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Facts:
     rule: str
     function: str
     table: str
+    judge: Judge = ANYONE  # who "also on" is counted against
 
 
 def icon_name(state: State) -> str:
@@ -51,7 +54,7 @@ def icon_name(state: State) -> str:
     return {Phase.ON: "on", Phase.OFF: "off"}.get(state.phase, "unknown")
 
 
-def headline(state: State, now: float) -> str:
+def headline(state: State, now: float, judge: Judge) -> str:
     """The first menu line (and the tooltip)."""
     if state.phase is Phase.STARTING:
         return "Starting the study session…"
@@ -59,8 +62,20 @@ def headline(state: State, now: float) -> str:
         return "Switching the pipeline off…"
     if state.phase is Phase.UNKNOWN:
         return state.error or "Checking the pipeline…"
-    line = status_text.session_line(state.phase is Phase.ON, state.deadline, now)
+    others = holds.others(state.shared, now, judge)
+    line = status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
     return f"{line} — {state.error}" if state.error else line
+
+
+def toggle_text(state: State, now: float, judge: Judge) -> str:
+    """The main item; a Stop says before the click whose sessions it also ends."""
+    if state.phase is not Phase.ON:
+        return "Start study session"
+    others = holds.others(state.shared, now, judge)
+    if not others:
+        return "Stop study session"
+    also = "also " if state.holding else ""
+    return f"Stop — {also}ends {status_text.names(others)}'s session"
 
 
 def length_label(minutes: int) -> str:
@@ -94,15 +109,12 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         Item(length_label(m), f"length:{m}", checked=m == f.session_minutes, radio=True)
         for m in LENGTHS
     )
+    joining = (Item("Join this session here", "join"),) if on and not state.holding else ()
     return (
-        Item(headline(state, now), enabled=False),
-        Item(
-            "Stop study session" if on else "Start study session",
-            "toggle",
-            enabled=not busy,
-            default=True,
-        ),
-        Item("Extend +30 min", "extend", enabled=on),
+        Item(headline(state, now, f.judge), enabled=False),
+        Item(toggle_text(state, now, f.judge), "toggle", enabled=not busy, default=True),
+        *joining,
+        Item("Extend +30 min", "extend", enabled=on and state.holding),
         Item("Session length", submenu=lengths),
         SEPARATOR,
         Item("Invoke now", "invoke"),

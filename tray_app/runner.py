@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from tray_app.session import Phase, Settings, State, step
+from tray_app.session import Phase, Settings, State, settled, step
 from tray_app.session import next_tick as next_tick_delay
 from tray_app.session_events import (
     AWS_ACTIONS,
@@ -36,7 +36,6 @@ from tray_app.session_events import (
 from tray_app.state_files import StateFiles
 
 log = logging.getLogger(__name__)
-SETTLED = (Phase.OFF, Phase.UNKNOWN)
 
 
 class Notifier(Protocol):
@@ -132,9 +131,10 @@ class Runner:
             return self._changed.wait_for(lambda: condition(self._state), timeout)
 
     def stop_and_wait(self, reason: str, timeout: float = 10.0) -> bool:
-        """End a running session and wait at most `timeout` s; True if the rule is known off."""
+        """Release this client's hold (the rule goes off if it was the last) and wait at most
+        `timeout` s; True once nothing of ours keeps the rule on."""
         self.post(StopRequested(self.clock(), reason))
-        return self.wait_for(lambda s: s.phase in SETTLED, timeout)
+        return self.wait_for(settled, timeout)
 
     def shutdown(self, reason: str, timeout: float = 10.0) -> bool:
         """Stop the session like stop_and_wait, then end both threads.

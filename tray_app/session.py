@@ -1,17 +1,25 @@
-"""The study-session state machine: every rule for when the pipeline's rule goes on or off.
+"""The study-session state machine: every rule for when this client holds, leaves or ends the
+shared session, and so when the pipeline's rule goes on or off.
 
-Everything that affects a transition lives in this file. It reads no clock and calls nothing:
-each event carries its `now`, and `step(state, event)` returns the new state and the actions
-the runner must perform; their outcomes come back as Polled / Done / Failed events. A
-(phase, event) pair missing from TRANSITIONS is a bug in the caller and raises.
+Every transition is in the table at the end of this file: requests, ticks and polls are handled
+here, the outcomes of AWS actions in session_outcomes.py, following a session held by others in
+session_follow.py, the data in session_state.py and the holds' own arithmetic in holds.py. It
+reads no clock and calls nothing: each event carries its `now`, and
+`step(state, event)` returns the new state and the actions the runner must perform; their
+outcomes come back as Polled / Done / Failed events, each with its own entry in TRANSITIONS keyed
+by the action it answers. A (phase, event, action) missing from TRANSITIONS is a bug and raises.
 
 The promises kept here:
-- a session ends at its deadline (Tick), when the user is idle for `idle_minutes` (Tick), or on
-  quit, signal, logout, sleep and shutdown (StopRequested);
-- while the user is active the server-side deadline is pushed forward at most every
-  `heartbeat_seconds`, to at most `idle_minutes` ahead, so a dead laptop leaves the rule on for
-  at most about the idle limit plus one schedule period before the Lambda switches it off;
-- a rule found ENABLED that we did not start is adopted with a fresh deadline, once;
+- a session is shared: each client adds its own *hold*; this client's timer, idle limit, quit,
+  signal, logout, sleep and shutdown release only its own hold (Leave), and the rule goes off
+  when the last live hold ends; an explicit Stop ends every hold (EndAll);
+- while the user is active the hold is renewed every `heartbeat_seconds` at most, to lapse at
+  most `idle_minutes` ahead, so a dead laptop's hold lapses and the function ends the session;
+- a session held elsewhere is followed, never changed: its length is its holders' business;
+  once every hold has lapsed, a follower ends it (Expire);
+- a rule found ENABLED with no hold at all is adopted, at the second poll that sees it so (a
+  stop on its way from another client is not a console switch-on), and only if no one else
+  claimed it first (the store's conditional write decides);
 - an unconfirmed stop is retried with backoff and persisted as a pending stop; a stop whose
   rule no longer exists ends the session (nothing can be running);
 - one notification per distinct error; a successful poll clears the error.
@@ -19,103 +27,76 @@ The promises kept here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 
+from tray_app import holds
+from tray_app import session_outcomes as outcomes
+from tray_app.holds import Shared
 from tray_app.session_events import (
     Action,
+    Adopt,
+    AwsAction,
+    Beat,
     Disable,
     Done,
-    Enable,
+    EndAll,
     Event,
+    Expire,
     ExtendRequested,
     Failed,
     Invoke,
     InvokeRequested,
-    Notify,
+    Join,
+    Leave,
     PendingStopFound,
     Poll,
     Polled,
-    RecordSession,
-    SavePendingStop,
     StartRequested,
     StopRequested,
     Tick,
     Toggle,
-    WriteDeadline,
+)
+from tray_app.session_follow import follow, lapse_seconds, lost
+from tray_app.session_state import (
+    AUTO_REASONS,
+    Handler,
+    IllegalTransitionError,
+    Phase,
+    Result,
+    Settings,
+    State,
+    settled,
 )
 
-
-class Phase(Enum):
-    """Where the session is; STARTING and STOPPING mean an AWS call is in flight."""
-
-    UNKNOWN = "unknown"  # before the first poll
-    OFF = "off"
-    STARTING = "starting"
-    ON = "on"
-    STOPPING = "stopping"
-
-
-class IllegalTransitionError(RuntimeError):
-    """An event arrived that the current phase cannot receive."""
-
-
-AUTO_REASONS = {"timer", "idle", "sleep", "shutdown", "logout", "quit", "signal"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The numbers the rules use; heartbeat None means no heartbeat (the CLI)."""
-
-    session_minutes: int = 60
-    idle_minutes: int = 15
-    poll_seconds: int = 30
-    heartbeat_seconds: int | None = 300
-    max_retry_seconds: int = 60
-
-
-@dataclass(frozen=True)
-class State:
-    """Everything the core knows; views render it, nothing else changes it."""
-
-    phase: Phase = Phase.UNKNOWN
-    deadline: float | None = None  # the session's local end
-    server_deadline: int | None = None  # what the rule's target carries for the Lambda's guard
-    started_at: float | None = None
-    last_heartbeat: float | None = None
-    last_poll: float | None = None
-    stop_reason: str | None = None
-    stop_attempts: int = 0
-    retry_at: float | None = None
-    pending_stop: bool = False
-    invocations: int = 0
-    error: str | None = None
-
-    def remaining(self, now: float) -> float | None:
-        """Seconds until the session's deadline, or None without a session."""
-        if self.phase is not Phase.ON or self.deadline is None:
-            return None
-        return max(0.0, self.deadline - now)
-
-
-Result = tuple[State, list[Action]]
-Handler = Callable[[State, Event, Settings], Result]
+__all__ = [
+    "AUTO_REASONS",
+    "TRANSITIONS",
+    "IllegalTransitionError",
+    "Phase",
+    "Settings",
+    "State",
+    "next_tick",
+    "settled",
+    "step",
+]
+STOPS = (Leave, EndAll, Expire, Disable)  # the actions that end a session
 
 
 def step(state: State, event: Event, settings: Settings) -> Result:
     """Apply one event; returns the new state and the actions to perform, in order."""
-    handler = TRANSITIONS.get((state.phase, type(event)))
+    answers = type(event.action) if isinstance(event, Done | Failed) else None
+    handler = TRANSITIONS.get((state.phase, type(event), answers))
     if handler is None:
+        about = f" for {answers.__name__}" if answers else ""
         raise IllegalTransitionError(
-            f"{type(event).__name__} cannot happen in phase {state.phase.value}"
+            f"{type(event).__name__}{about} cannot happen in phase {state.phase.value}"
         )
     return handler(state, event, settings)
 
 
 def next_tick(state: State, settings: Settings, now: float, granularity: float = 1.0) -> float:
-    """Seconds until a Tick could change anything: every `granularity` during a session (idle,
-    deadline, heartbeat), else only at the next poll or retry. Events still arrive at once."""
+    """Seconds until a Tick could change anything: every `granularity` while the rule runs
+    (idle, deadline, heartbeat, lapses), else only at the next poll or retry."""
     if state.phase is Phase.ON or (state.phase is Phase.STOPPING and state.retry_at is None):
         return granularity
     due = (
@@ -129,19 +110,11 @@ def next_tick(state: State, settings: Settings, now: float, granularity: float =
 
 
 def _beat(s: Settings) -> int | None:
-    # The server deadline is at most idle_minutes ahead: a heartbeat must come sooner than that
-    # or the Lambda's guard would end a session whose user is still active.
+    # A hold lapses idle_minutes after its last renewal: renew at least twice in that time,
+    # or the function's guard could end a session whose user is still active.
     if s.heartbeat_seconds is None:
         return None
     return max(1, min(s.heartbeat_seconds, s.idle_minutes * 30))
-
-
-def _server_deadline(deadline: float, now: float, s: Settings) -> int:
-    # With a heartbeat the Lambda only trusts us idle_minutes ahead; without one (the CLI) the
-    # session's own deadline is all there is.
-    if s.heartbeat_seconds is None:
-        return int(deadline)
-    return int(min(deadline, now + s.idle_minutes * 60))
 
 
 def _ignore(state: State, event: Event, s: Settings) -> Result:
@@ -152,22 +125,25 @@ def _start(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, StartRequested | Toggle)
     minutes = getattr(event, "minutes", None) or s.session_minutes
     deadline = event.now + minutes * 60
-    server = _server_deadline(deadline, event.now, s)
-    if state.phase is Phase.ON:  # restart: a new deadline for the running session
-        return replace(state, deadline=deadline), [WriteDeadline(server)]
-    new = replace(
-        state, phase=Phase.STARTING, deadline=deadline, server_deadline=server, invocations=0
-    )
-    return new, [Enable(server)]
+    hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
+    if state.phase is Phase.ON and state.holding:  # restart: a new end for our own hold
+        return replace(state, deadline=deadline), [Join(hold)]
+    new = replace(state, phase=Phase.STARTING, deadline=deadline, unheld_since=None, invocations=0)
+    return new, [Join(hold)]
 
 
 def _stop(state: State, event: Event, s: Settings) -> Result:
     reason = event.reason if isinstance(event, StopRequested) else "user"
-    if state.phase in (Phase.OFF, Phase.UNKNOWN) and reason != "user":
-        return state, []  # quitting with no session: nothing of ours is running
-    return replace(state, phase=Phase.STOPPING, stop_reason=reason, stop_attempts=0), [
-        Disable(reason)
-    ]
+    if reason == "user":
+        action: AwsAction = EndAll(reason)
+    elif state.holding:
+        action = Leave(s.holder, reason)
+    else:
+        return state, []  # quitting while holding nothing: nothing of ours keeps the rule on
+    stopping = replace(
+        state, phase=Phase.STOPPING, stop_reason=reason, retry=action, stop_attempts=0
+    )
+    return stopping, [action]
 
 
 def _toggle(state: State, event: Event, s: Settings) -> Result:
@@ -175,63 +151,48 @@ def _toggle(state: State, event: Event, s: Settings) -> Result:
 
 
 def _extend(state: State, event: Event, s: Settings) -> Result:
-    assert isinstance(event, ExtendRequested) and state.deadline is not None
+    assert isinstance(event, ExtendRequested)
+    if state.deadline is None:
+        return state, []  # following someone else's session: its length is theirs
     deadline = max(state.deadline, event.now) + event.minutes * 60
-    server = _server_deadline(deadline, event.now, s)
-    # With a heartbeat the server only needs telling when the old session end was what it held.
-    capped = state.server_deadline is None or state.server_deadline >= int(state.deadline)
-    needed = server != state.server_deadline and (s.heartbeat_seconds is None or capped)
-    return replace(state, deadline=deadline), [WriteDeadline(server)] if needed else []
+    hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
+    return replace(state, deadline=deadline, last_heartbeat=event.now), [Join(hold)]
 
 
 def _invoke(state: State, event: Event, s: Settings) -> Result:
     return state, [Invoke()]
 
 
-def _adopt(state: State, now: float, s: Settings) -> Result:
-    deadline = now + s.session_minutes * 60
-    server = _server_deadline(deadline, now, s)
-    new = replace(
-        state,
-        phase=Phase.ON,
-        deadline=deadline,
-        server_deadline=None,
-        started_at=now,
-        last_heartbeat=None,
-        invocations=0,
-    )
-    note = Notify(
-        "Pipeline was already on",
-        f"Started outside this app; it will switch off in {s.session_minutes} min.",
-    )
-    return new, [WriteDeadline(server), note]
-
-
 def _polled(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Polled)
     state = replace(state, last_poll=event.now, error=None)
-    if state.phase in (Phase.UNKNOWN, Phase.OFF):
-        return (
-            _adopt(state, event.now, s) if event.enabled else (replace(state, phase=Phase.OFF), [])
-        )
-    if state.phase is Phase.ON and not event.enabled:
-        ended = _ended(state, event.now, "ended elsewhere")
-        note = Notify(
-            "Study session ended elsewhere",
-            "The rule was switched off outside this app (console, another machine, or "
-            "the function's deadline guard).",
-        )
-        return ended[0], [*ended[1], note]
-    return state, []
+    if state.phase in (Phase.STARTING, Phase.STOPPING):
+        return state, []  # a poll sent before the call in flight: its answer is coming
+    if not event.enabled:
+        if state.phase is Phase.ON:
+            return lost(replace(state, phase=Phase.OFF), event.now, s, rule_on=False)
+        return replace(state, phase=Phase.OFF, shared=Shared(), unheld_since=None), []
+    return _running(replace(state, shared=event.shared or Shared()), event.now, s)
 
 
-def _ended(state: State, now: float, reason: str) -> Result:
-    actions: list[Action] = []
-    if state.started_at is not None:
-        actions.append(RecordSession(state.started_at, now, reason, state.invocations))
-    if state.pending_stop:
-        actions.append(SavePendingStop(False))
-    return State(phase=Phase.OFF, last_poll=state.last_poll, error=state.error), actions
+def _running(state: State, now: float, s: Settings) -> Result:
+    """A poll found the rule running, with `state.shared` just read."""
+    mine = state.shared.held_by(s.holder)
+    if state.holding:
+        if mine is None:  # our hold was ended by someone's Stop (maybe a new session began)
+            return lost(state, now, s, rule_on=True)
+        return state, []
+    if mine is not None and holds.is_live(mine, now, s.judge):
+        # our own hold from before a restart of this app: carry on with it
+        return replace(
+            state,
+            phase=Phase.ON,
+            deadline=float(mine.ends),
+            started_at=now,
+            last_heartbeat=None,
+            unheld_since=None,
+        ), []
+    return follow(state, now, s)
 
 
 def _tick(state: State, event: Event, s: Settings) -> Result:
@@ -249,13 +210,19 @@ def _tick(state: State, event: Event, s: Settings) -> Result:
             beat is not None and now - state.last_heartbeat >= beat
         )
         if beat is not None and active and due:
-            server = _server_deadline(state.deadline, now, s)
+            lapses = int(min(state.deadline, now + s.idle_minutes * 60))
             state = replace(state, last_heartbeat=now)
-            if server != state.server_deadline:
-                actions.append(WriteDeadline(server))
+            actions.append(Beat(s.holder, lapses))
+    elif (
+        state.phase is Phase.ON
+        and state.shared.holds
+        and not holds.live(state.shared, now, s.judge)
+    ):
+        return follow(state, now, s)  # the last hold just lapsed: end it now, not at a poll
     if state.phase is Phase.STOPPING and state.retry_at is not None and now >= state.retry_at:
         state = replace(state, retry_at=None)
-        actions.append(Disable(state.stop_reason or "retry"))
+        if state.retry is not None:
+            actions.append(state.retry)
     if state.phase in (Phase.UNKNOWN, Phase.OFF, Phase.ON) and (
         state.last_poll is None or now - state.last_poll >= s.poll_seconds
     ):
@@ -265,106 +232,48 @@ def _tick(state: State, event: Event, s: Settings) -> Result:
 
 
 def _pending_found(state: State, event: Event, s: Settings) -> Result:
-    new = replace(state, phase=Phase.STOPPING, stop_reason="pending", pending_stop=True)
-    return new, [Disable("pending")]
-
-
-def _done(state: State, event: Event, s: Settings) -> Result:
-    assert isinstance(event, Done)
-    action, now = event.action, event.now
-    if isinstance(action, Enable):
-        if state.phase is Phase.STOPPING:
-            return state, []  # a stop was asked for while starting: the Disable follows
-        if state.phase is not Phase.STARTING:
-            raise IllegalTransitionError(f"Enable confirmed in phase {state.phase.value}")
-        return replace(state, phase=Phase.ON, started_at=now, last_heartbeat=now, error=None), []
-    if isinstance(action, Disable):
-        if state.phase is not Phase.STOPPING:
-            raise IllegalTransitionError(f"Disable confirmed in phase {state.phase.value}")
-        reason = state.stop_reason or action.reason
-        new, actions = _ended(state, now, reason)
-        if reason in AUTO_REASONS:
-            actions.append(
-                Notify(
-                    "Study session ended", f"Switched off ({reason}): the pipeline costs $0 now."
-                )
-            )
-        if reason == "pending":
-            actions.append(
-                Notify(
-                    "Pipeline switched off",
-                    "The stop that could not be confirmed last time is done now.",
-                )
-            )
-        return replace(new, error=None), actions
-    if isinstance(action, WriteDeadline):
-        if state.phase is not Phase.ON:
-            return state, []  # the session ended while the deadline was on its way
-        return replace(state, server_deadline=action.deadline, last_heartbeat=now), []
-    if isinstance(action, Invoke):
-        return replace(state, invocations=state.invocations + 1), [
-            Notify("Function invoked", event.detail)
-        ]
-    raise IllegalTransitionError(f"Done for {type(action).__name__}")
-
-
-def _failed(state: State, event: Event, s: Settings) -> Result:
-    assert isinstance(event, Failed)
-    action, now, message = event.action, event.now, event.message
-    if isinstance(action, Disable):
-        if state.phase is not Phase.STOPPING:
-            raise IllegalTransitionError(f"Disable failed in phase {state.phase.value}")
-        if event.gone:  # no rule (deleted, stack destroyed): nothing of ours runs, retry can't help
-            ended, actions = _done(state, Done(now, action), s)
-            if state.error != message:
-                actions.append(Notify("Pipeline not found", message))
-            return replace(ended, error=message), actions
-        attempts = state.stop_attempts + 1
-        new = replace(
-            state,
-            stop_attempts=attempts,
-            pending_stop=True,
-            error=message,
-            retry_at=now + min(2**attempts, s.max_retry_seconds),
-        )
-        if attempts > 1:
-            return new, []
-        return new, [
-            SavePendingStop(True),
-            Notify("Could not switch the pipeline off", f"{message} — retrying."),
-        ]
-    if isinstance(action, Enable) and state.phase is Phase.STARTING:
-        new = replace(
-            state, phase=Phase.UNKNOWN, deadline=None, server_deadline=None, last_poll=None
-        )
-        return _with_error(new, message, "Could not start the study session")
-    if isinstance(action, Invoke):
-        return state, [Notify("Invoke failed", message)]
-    return _with_error(state, message, "pipeline-tray: AWS error")
-
-
-def _with_error(state: State, message: str, title: str) -> Result:
-    if state.error == message:
-        return state, []  # said once already
-    return replace(state, error=message), [Notify(title, message)]
+    action = Leave(s.holder, "pending")
+    new = replace(
+        state, phase=Phase.STOPPING, stop_reason="pending", retry=action, pending_stop=True
+    )
+    return new, [action]
 
 
 _ANY = tuple(Phase)
 _IDLE = (Phase.UNKNOWN, Phase.OFF)
 _BUSY = (Phase.STARTING, Phase.STOPPING)
-TRANSITIONS: dict[tuple[Phase, type], Handler] = {
-    **{(p, Toggle): _toggle for p in (*_IDLE, Phase.ON)},
-    **{(p, Toggle): _ignore for p in _BUSY},
-    **{(p, StartRequested): _start for p in (*_IDLE, Phase.ON)},
-    **{(p, StartRequested): _ignore for p in _BUSY},
-    **{(p, StopRequested): _stop for p in (*_IDLE, Phase.ON, Phase.STARTING)},
-    (Phase.STOPPING, StopRequested): _ignore,
-    (Phase.ON, ExtendRequested): _extend,
-    **{(p, ExtendRequested): _ignore for p in (*_IDLE, *_BUSY)},
-    **{(p, InvokeRequested): _invoke for p in _ANY},
-    **{(p, Tick): _tick for p in _ANY},
-    **{(p, PendingStopFound): _pending_found for p in _IDLE},
-    **{(p, Polled): _polled for p in _ANY},
-    **{(p, Done): _done for p in _ANY},
-    **{(p, Failed): _failed for p in _ANY},
+_NOT_STOPPING = (*_IDLE, Phase.STARTING, Phase.ON)
+TRANSITIONS: dict[tuple[Phase, type, type | None], Handler] = {
+    # requests
+    **{(p, Toggle, None): _toggle for p in (*_IDLE, Phase.ON)},
+    **{(p, Toggle, None): _ignore for p in _BUSY},
+    **{(p, StartRequested, None): _start for p in (*_IDLE, Phase.ON)},
+    **{(p, StartRequested, None): _ignore for p in _BUSY},
+    **{(p, StopRequested, None): _stop for p in _NOT_STOPPING},
+    (Phase.STOPPING, StopRequested, None): _ignore,
+    (Phase.ON, ExtendRequested, None): _extend,
+    **{(p, ExtendRequested, None): _ignore for p in (*_IDLE, *_BUSY)},
+    **{(p, InvokeRequested, None): _invoke for p in _ANY},
+    **{(p, Tick, None): _tick for p in _ANY},
+    **{(p, PendingStopFound, None): _pending_found for p in _IDLE},
+    **{(p, Polled, None): _polled for p in _ANY},
+    # outcomes of joining and renewing
+    **{(p, Done, Join): outcomes.joined for p in (Phase.STARTING, Phase.ON, Phase.STOPPING)},
+    **{(p, Failed, Join): outcomes.failed for p in (Phase.ON, Phase.STOPPING)},
+    (Phase.STARTING, Failed, Join): outcomes.start_failed,
+    **{(p, Done, Beat): outcomes.beaten for p in _ANY},
+    **{(p, Failed, Beat): outcomes.failed for p in _ANY},
+    **{(p, Done, Adopt): outcomes.adopted for p in _ANY},
+    **{(p, Failed, Adopt): outcomes.failed for p in _ANY},
+    # outcomes of stopping: in STOPPING they end the session; elsewhere they only tidy up
+    **{(Phase.STOPPING, Done, a): outcomes.stopped for a in STOPS},
+    **{(Phase.STOPPING, Failed, a): outcomes.stop_failed for a in STOPS},
+    **{(p, Done, Leave): outcomes.tidied for p in (*_IDLE, Phase.ON)},
+    **{(p, Failed, Leave): outcomes.tidied for p in (*_IDLE, Phase.ON)},
+    **{(p, Done, Expire): outcomes.tidied for p in (*_IDLE, Phase.ON)},
+    **{(p, Failed, Expire): outcomes.tidied for p in (*_IDLE, Phase.ON)},
+    # everything else
+    **{(p, Done, Invoke): outcomes.invoked for p in _ANY},
+    **{(p, Failed, Invoke): outcomes.invoke_failed for p in _ANY},
+    **{(p, Failed, Poll): outcomes.failed for p in _ANY},
 }

@@ -7,14 +7,17 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from tray_app import status_text
+from tray_app import holds, status_text
 from tray_app.config import Config
+from tray_app.device import cli_identity
 from tray_app.errors import AwsError
-from tray_app.executor import invoke_summary, perform
+from tray_app.executor import Executor, invoke_summary
+from tray_app.gateway.holds_store import HoldStore
 from tray_app.gateway.pipeline import Pipeline
 from tray_app.gateway.session import AwsSession
 from tray_app.session import Phase, Settings, State, step
 from tray_app.session_events import AWS_ACTIONS, Event, Failed, StartRequested, StopRequested
+from tray_app.state_files import default_state_dir
 
 Clock = Callable[[], float]
 
@@ -24,22 +27,27 @@ def _pipeline(config: Config) -> Pipeline:
 
 
 def _settings(config: Config) -> Settings:
-    # No heartbeat: after the command exits only the Lambda's guard enforces the deadline.
+    # No heartbeat: the CLI's hold lasts its N minutes; after the command exits, a running tray
+    # on this device or the function's guard ends the session when it runs out.
+    me = cli_identity(default_state_dir(), config.device_name)
     return Settings(
         session_minutes=config.session_minutes,
         idle_minutes=config.idle_minutes,
         heartbeat_seconds=None,
+        holder=me.holder,
+        name=me.name,
+        skew_seconds=config.clock_skew_seconds,
     )
 
 
-def _drive(
-    state: State, event: Event, pipeline: Pipeline, settings: Settings, clock: Clock
-) -> State:
+def _drive(state: State, event: Event, config: Config, settings: Settings, clock: Clock) -> State:
     """Apply `event` and carry out its AWS actions in order; the first failure raises."""
+    aws = AwsSession(config)
+    executor = Executor(Pipeline(aws, config), HoldStore(aws, config), settings.judge, clock)
     state, actions = step(state, event, settings)
     for action in actions:
         if isinstance(action, AWS_ACTIONS):  # notifications and history are the tray's business
-            outcome = perform(action, pipeline, clock)
+            outcome = executor.perform(action)
             if isinstance(outcome, Failed):
                 raise AwsError(outcome.message)
             state, _ = step(state, outcome, settings)
@@ -47,12 +55,23 @@ def _drive(
 
 
 def status(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time) -> int:
-    """Print the rule's state, the session deadline and the latest metric."""
-    pipeline = _pipeline(config)
+    """Print the rule's state, who holds the session until when, and the latest metric."""
+    aws = AwsSession(config)
+    pipeline = Pipeline(aws, config)
     enabled = pipeline.rule_enabled()
-    deadline = pipeline.session_deadline()
+    # The session record is read only while the rule runs: `status` of an idle pipeline is free.
+    shared = HoldStore(aws, config).read() if enabled else holds.Shared()
     latest = pipeline.latest_metric()
     now = clock()
+    settings = _settings(config)
+    held = holds.live(shared, now, settings.judge)
+    deadline = (
+        holds.function_deadline(shared, now, config.clock_skew_seconds)
+        if held
+        else pipeline.session_deadline()
+        if enabled
+        else None
+    )
     if as_json:
         print(
             json.dumps(
@@ -62,41 +81,51 @@ def status(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time)
                     "session_deadline": status_text.iso_utc(deadline),
                     "seconds_left": max(0, int(deadline - now)) if enabled and deadline else None,
                     "latest_metric": latest,
+                    "holds": [
+                        {
+                            "holder": h.holder,
+                            "name": h.name,
+                            "ends": status_text.iso_utc(h.ends),
+                            "heartbeat": h.heartbeat,
+                        }
+                        for h in held
+                    ],
                 }
             ),
             file=out,
         )
         return 0
-    print(f"{status_text.session_line(enabled, deadline, now)}  [rule {config.rule}]", file=out)
+    line = (
+        status_text.shared_line(True, None, held, now)
+        if held
+        else status_text.session_line(enabled, deadline, now)
+    )
+    print(f"{line}  [rule {config.rule}]", file=out)
     print(f"Latest metric: {status_text.metric_line(latest, now)}", file=out)
     return 0
 
 
 def start(config: Config, out: TextIO, minutes: int | None, clock: Clock = time.time) -> int:
-    """Enable the rule with a deadline minutes from now."""
-    now = clock()
-    state = _drive(
-        State(phase=Phase.OFF),
-        StartRequested(now, minutes),
-        _pipeline(config),
-        _settings(config),
-        clock,
-    )
+    """Add this CLI's hold of `minutes` to the session (starting it when off)."""
+    settings = _settings(config)
+    asked = StartRequested(clock(), minutes)
+    state = _drive(State(phase=Phase.OFF), asked, config, settings, clock)
     assert state.deadline is not None
-    print(status_text.session_line(True, state.deadline, now), file=out)
-    print("The function switches the rule off by itself at the deadline.", file=out)
+    now = asked.now
+    others = holds.others(state.shared, now, settings.judge)
+    print(status_text.shared_line(True, state.deadline, others, now), file=out)
+    print(
+        "The rule goes off by itself when every hold has ended (a running tray on this device "
+        "ends it on time; otherwise the function does, at its next run).",
+        file=out,
+    )
     return 0
 
 
 def stop(config: Config, out: TextIO, clock: Clock = time.time) -> int:
-    """Disable the rule and clear the deadline."""
-    _drive(
-        State(phase=Phase.OFF),
-        StopRequested(clock(), "user"),
-        _pipeline(config),
-        _settings(config),
-        clock,
-    )
+    """End the session for everyone: every hold ends and the rule is disabled."""
+    settings = _settings(config)
+    _drive(State(phase=Phase.OFF), StopRequested(clock(), "user"), config, settings, clock)
     print(
         f"{status_text.session_line(False, None, clock())}  [rule {config.rule} DISABLED]", file=out
     )

@@ -7,33 +7,63 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tray_app.holds import Hold, Shared
+
 # ---- actions: what the runner must do; each comes back as Done, Polled or Failed ----
 
 
 @dataclass(frozen=True)
 class Poll:
-    """Read whether the rule is enabled (DescribeRule: free)."""
+    """Read whether the rule is enabled (DescribeRule: free) and, only if so, the session."""
 
 
 @dataclass(frozen=True)
-class Enable:
-    """Store `deadline` (Unix seconds) in the rule's target, then enable the rule."""
+class Join:
+    """Add (or replace) this client's hold in the shared session, then make sure the rule runs."""
 
-    deadline: int
+    hold: Hold
 
 
 @dataclass(frozen=True)
-class Disable:
-    """Disable the rule and clear the deadline; `reason` says why the session ends."""
+class Beat:
+    """Renew this client's hold: it now lapses at `lapses` (its user is still active)."""
+
+    holder: str
+    lapses: int
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Release this client's hold; the rule goes off only if no live hold remains."""
+
+    holder: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EndAll:
+    """An explicit stop: end every hold and switch the rule off."""
 
     reason: str
 
 
 @dataclass(frozen=True)
-class WriteDeadline:
-    """Move the server-side deadline the Lambda's guard enforces."""
+class Adopt:
+    """Claim a rule found running with no live hold (console, an older version), if nobody has."""
 
-    deadline: int
+    hold: Hold
+
+
+@dataclass(frozen=True)
+class Expire:
+    """Every hold ran out: drop the lapsed ones, and switch the rule off if none is live."""
+
+
+@dataclass(frozen=True)
+class Disable:
+    """Switch the rule off without the shared record (it cannot be reached, or is gone)."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -66,9 +96,11 @@ class RecordSession:
     invocations: int
 
 
-Action = Poll | Enable | Disable | WriteDeadline | Invoke | Notify | SavePendingStop | RecordSession
-AwsAction = Poll | Enable | Disable | WriteDeadline | Invoke
-AWS_ACTIONS = (Poll, Enable, Disable, WriteDeadline, Invoke)  # the ones the executor performs
+ShareAction = Join | Beat | Leave | EndAll | Adopt | Expire
+SHARE_ACTIONS = (Join, Beat, Leave, EndAll, Adopt, Expire)  # changes to the shared session
+AwsAction = Poll | ShareAction | Disable | Invoke
+AWS_ACTIONS = (Poll, *SHARE_ACTIONS, Disable, Invoke)  # the ones the executor performs
+Action = AwsAction | Notify | SavePendingStop | RecordSession
 
 # ---- events: what happened; every one carries the time it happened ----
 
@@ -128,19 +160,27 @@ class PendingStopFound:
 
 @dataclass(frozen=True)
 class Polled:
-    """A Poll succeeded."""
+    """A Poll succeeded; `shared` is the session record, read only while the rule runs."""
 
     now: float
     enabled: bool
+    shared: Shared | None = None
 
 
 @dataclass(frozen=True)
 class Done:
-    """An action succeeded; `detail` is a short result for the user (e.g. an invoke's outcome)."""
+    """An action succeeded; `detail` is a short result for the user (e.g. an invoke's outcome).
+
+    For a change of the shared session: `shared` is the record after it, `rule_on` whether the
+    rule runs now, and `refused` says the change was not written (someone else got there).
+    """
 
     now: float
     action: AwsAction
     detail: str = ""
+    shared: Shared | None = None
+    rule_on: bool | None = None
+    refused: bool = False
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def deploy(
             "CodeS3Bucket": code_bucket,
             "CodeS3Key": package.key,
             "BudgetEmail": budget_email,
+            # the function's guard gives other clocks the same grace as our clients do
+            "ClockSkewSeconds": str(config.clock_skew_seconds),
         },
     )
     if result.action == "unchanged":

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
+
+from tray_app.holds import Hold
 
 
 def clock_time(unix: float, tz: tzinfo | None = None) -> str:
@@ -45,6 +48,36 @@ def session_line(
     return (
         f"Study session on — {duration(deadline - now)} left (auto-off {clock_time(deadline, tz)})"
     )
+
+
+def names(holds: Sequence[Hold]) -> str:
+    """'laptop', 'laptop and desktop', 'laptop, desktop and cli'."""
+    words = [h.name for h in holds]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def shared_line(
+    enabled: bool,
+    own_end: float | None,
+    others: Sequence[Hold],
+    now: float,
+    tz: tzinfo | None = None,
+) -> str:
+    """The session as this client sees it: its own hold first, then who else holds it.
+
+    'Study session on — 42 min left (auto-off 15:30) · also on: desktop', or
+    'Study session on — held by laptop, 12 min left (until 15:30)'.
+    """
+    if not enabled or (own_end is None and not others):
+        return session_line(enabled, own_end, now, tz)
+    if own_end is not None:
+        line = session_line(True, own_end, now, tz)
+        return f"{line} · also on: {names(others)}" if others else line
+    end = max(h.ends for h in others)
+    if end <= now:
+        return f"Study session on — held by {names(others)}, ending now"
+    left = f"{duration(end - now)} left (until {clock_time(end, tz)})"
+    return f"Study session on — held by {names(others)}, {left}"
 
 
 def metric_line(record: dict[str, Any] | None, now: float) -> str:

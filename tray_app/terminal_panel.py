@@ -9,11 +9,12 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from tray_app import status_text
+from tray_app import holds, status_text
+from tray_app.holds import Judge
 from tray_app.runner import Runner
 from tray_app.session import Phase, State
 
-HELP = "keys: s start/stop · e extend +30 min · i invoke · l latest metric · q quit"
+HELP = "keys: s start/stop · j join · e extend +30 min · i invoke · l latest metric · q quit"
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
     Phase.STARTING: "Starting…",
@@ -21,12 +22,13 @@ PHASE_WORDS = {
 }
 
 
-def state_line(state: State, now: float, idle_available: bool) -> str:
-    """One line: the session, time left, errors and whether idle auto-off works here."""
+def state_line(state: State, now: float, idle_available: bool, judge: Judge) -> str:
+    """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
     if state.phase in PHASE_WORDS:
         line = PHASE_WORDS[state.phase]
     else:
-        line = status_text.session_line(state.phase is Phase.ON, state.deadline, now)
+        others = holds.others(state.shared, now, judge)
+        line = status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
@@ -71,6 +73,8 @@ class TerminalPanel:
     def _key(self, key: str) -> None:
         if key == "s":
             self.runner.toggle()
+        elif key == "j":
+            self.runner.start_session()
         elif key == "e":
             self.runner.extend(30)
         elif key == "i":
@@ -82,7 +86,9 @@ class TerminalPanel:
         print(f"Latest metric: {self.latest()}", file=self.out, flush=True)
 
     def _show(self) -> None:
-        line = state_line(self.runner.state, self.runner.clock(), self.idle_available)
+        line = state_line(
+            self.runner.state, self.runner.clock(), self.idle_available, self.runner.settings.judge
+        )
         if line != self._shown:
             print(line, file=self.out, flush=True)
             self._shown = line

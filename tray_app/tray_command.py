@@ -14,17 +14,19 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TextIO
 
-from tray_app import idle, power, status_text
+from tray_app import holds, idle, power, status_text
 from tray_app.config import Config
+from tray_app.device import tray_identity
 from tray_app.errors import AwsError
-from tray_app.executor import perform
+from tray_app.executor import Executor
+from tray_app.gateway.holds_store import HoldStore
 from tray_app.gateway.pipeline import Pipeline
 from tray_app.gateway.session import AwsSession
 from tray_app.instance_lock import InstanceLock
 from tray_app.menu_model import Facts
 from tray_app.notifier import DesktopNotifier, EchoNotifier
 from tray_app.runner import Runner
-from tray_app.session import Settings, State
+from tray_app.session import Phase, Settings, State
 from tray_app.state_files import StateFiles, default_state_dir
 from tray_app.terminal_panel import TerminalPanel
 from tray_app.tray_facts import TrayFacts, saved_length
@@ -56,13 +58,19 @@ class TrayApp:
         self.files = StateFiles(default_state_dir())
         self.monitor = idle.choose()
         self.view = None if terminal else _tray_view(self._facts, self.act, out)
+        me = tray_identity(self.files.directory, config.device_name)
+        settings = Settings(
+            session_minutes=saved_length(self.files) or config.session_minutes,
+            idle_minutes=config.idle_minutes,
+            poll_seconds=config.poll_seconds,
+            holder=me.holder,
+            name=me.name,
+            skew_seconds=config.clock_skew_seconds,
+        )
+        executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
         self.runner = Runner(
-            lambda action: perform(action, self.pipeline, time.time),
-            settings=Settings(
-                session_minutes=saved_length(self.files) or config.session_minutes,
-                idle_minutes=config.idle_minutes,
-                poll_seconds=config.poll_seconds,
-            ),
+            executor.perform,
+            settings=settings,
             notifier=DesktopNotifier() if self.view else EchoNotifier(out, DesktopNotifier()),
             idle=self.monitor,
             files=self.files,
@@ -137,6 +145,8 @@ class TrayApp:
         """A menu click (pystray's thread): turn it into a runner event or a local job."""
         if action == "toggle":
             self.runner.toggle()
+        elif action == "join":
+            self.runner.start_session()
         elif action == "extend":
             self.runner.extend(30)
         elif action == "invoke":
@@ -186,7 +196,16 @@ class TrayApp:
             hook.stop()
         print("stopping the session before exit…", file=self.out, flush=True)
         if self.runner.shutdown(self.reason, timeout=SHUTDOWN_SECONDS):
-            print("pipeline off — bye", file=self.out, flush=True)
+            state, now = self.runner.state, time.time()
+            others = holds.others(state.shared, now, self.runner.settings.judge)
+            if state.phase is Phase.ON and others:
+                print(
+                    f"left the study session; it stays on for {status_text.names(others)} — bye",
+                    file=self.out,
+                    flush=True,
+                )
+            else:
+                print("pipeline off — bye", file=self.out, flush=True)
             return
         self.exit_code = 1
         print(

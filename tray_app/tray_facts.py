@@ -52,7 +52,7 @@ class TrayFacts:
         self._latest_error: str | None = None
         self._history = status_text.week_line(files.history(), time.time())
         self._fetched_at = 0.0
-        self._seen: tuple[Phase, int] = (Phase.UNKNOWN, 0)
+        self._seen: tuple[Phase, int, bool] = (Phase.UNKNOWN, 0, False)
 
     def facts(self) -> Facts:
         """The facts as of now."""
@@ -72,14 +72,16 @@ class TrayFacts:
             rule=self._config.rule,
             function=self._config.function,
             table=self._config.table,
+            judge=self._runner.settings.judge,
         )
 
     def observe(self, state: State) -> None:
         """Called with every new state: decides what to refresh."""
-        phase, invocations = self._seen
-        self._seen = (state.phase, state.invocations)
+        phase, invocations, holding = self._seen
+        self._seen = (state.phase, state.invocations, state.holding)
         now = self._runner.clock()
-        if phase is not Phase.OFF and state.phase is Phase.OFF:
+        # A session of ours ended (the rule went off, or we left one others still hold).
+        if (phase is not Phase.OFF and state.phase is Phase.OFF) or (holding and not state.holding):
             self._runner.submit(self._reload_history)
         due = state.phase is Phase.ON and now - self._fetched_at >= REFRESH_SECONDS
         if due or state.invocations != invocations or self._fetched_at == 0.0:

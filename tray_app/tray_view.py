@@ -70,8 +70,9 @@ class TrayView:
     def render(self, state: State) -> None:
         """Show `state` (any thread)."""
         now = self._clock()
-        items = menu_model.build(state, now, self._facts())
-        name, title = menu_model.icon_name(state), menu_model.headline(state, now)
+        facts = self._facts()
+        items = menu_model.build(state, now, facts)
+        name, title = menu_model.icon_name(state), menu_model.headline(state, now, facts.judge)
         with self._lock:
             if name != self._shown[0]:
                 self.icon.icon = self._images[name]

@@ -63,10 +63,11 @@ def invoke(endpoint: str, stack: dict[str, str]) -> Iterator[Any]:
 
 
 def items(stack: dict[str, str]) -> list[dict[str, Any]]:
+    """The metric records (the table also holds the study session's item)."""
     found: list[dict[str, Any]] = boto3.client("dynamodb", region_name=REGION).scan(
         TableName=stack["table"]
     )["Items"]
-    return found
+    return [i for i in found if i.get("record_type", {}).get("S") == "metrics"]
 
 
 def test_invoke_returns_the_handlers_result(invoke: Any, stack: dict[str, str]) -> None:

@@ -19,8 +19,10 @@ from tests.emulator_process import set_free_actions
 from tests.template_resources import create_pipeline, resource
 from tray_app import config
 from tray_app.errors import AwsError
+from tray_app.gateway.holds_store import HoldStore
 from tray_app.gateway.pipeline import Pipeline
 from tray_app.gateway.session import AwsSession
+from tray_app.holds import Judge, hold_for, join
 
 pytestmark = pytest.mark.functional
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "tray-user.json"
@@ -69,7 +71,11 @@ def test_the_actions_are_exactly_the_calls_the_app_makes() -> None:
                 made.add(IAM_ACTION.get(name, name.replace(".", ":")))
 
             client.meta.events.register(f"before-call.{prefix}", record)
+        store = HoldStore(pipeline.aws, settings)
         pipeline.rule_enabled()
+        mine = hold_for("desk", "desk", 1_800_000_000, 1_799_999_000, None)
+        store.update(lambda s: join(s, mine, 1_799_999_000, Judge("desk")), "desk", 1_799_999_000)
+        store.read()
         pipeline.start(1_800_000_000)
         pipeline.write_deadline(1_800_000_600)
         pipeline.session_deadline()
@@ -141,3 +147,13 @@ def test_one_action_less_is_denied_and_named(endpoint: str, tray_user: Any) -> N
     done = cli(endpoint, keys, "start")
     assert done.returncode == 1
     assert "access denied: your AWS identity may not call PutTargets" in done.stderr
+
+
+def test_without_the_session_record_start_is_denied_and_named(
+    endpoint: str, tray_user: Any
+) -> None:
+    keys = tray_user("no-share", policy_actions() - {"dynamodb:PutItem"})
+    set_free_actions(endpoint, "0")
+    done = cli(endpoint, keys, "start")
+    assert done.returncode == 1
+    assert "access denied: your AWS identity may not call PutItem" in done.stderr

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tray_app import menu_model, status_text
+from tray_app.holds import Hold, Judge, Shared
 from tray_app.menu_model import Facts, Item
 from tray_app.session import Phase, State
 
@@ -17,6 +18,7 @@ FACTS = Facts(
     rule="data-collector-schedule",
     function="data-collector",
     table="InfraMetrics",
+    judge=Judge("desk"),
 )
 
 
@@ -61,10 +63,12 @@ def test_menu_during_a_session_and_while_busy() -> None:
     on = State(phase=Phase.ON, deadline=NOW + 42 * 60)
     items = by_text(menu_model.build(on, NOW, FACTS))
     assert items["Stop study session"].enabled and items["Extend +30 min"].enabled
-    assert menu_model.headline(on, NOW).startswith("Study session on — 42 min left (auto-off ")
+    headline = menu_model.headline(on, NOW, FACTS.judge)
+    assert headline.startswith("Study session on — 42 min left (auto-off ")
     busy = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
     assert busy["Start study session"].enabled is False
-    assert menu_model.headline(State(phase=Phase.STOPPING), NOW) == "Switching the pipeline off…"
+    stopping = menu_model.headline(State(phase=Phase.STOPPING), NOW, FACTS.judge)
+    assert stopping == "Switching the pipeline off…"
 
 
 def test_idle_unavailable_is_said_and_errors_reach_the_headline() -> None:
@@ -95,3 +99,32 @@ def test_week_line_counts_this_week_only() -> None:
     ]
     assert status_text.week_line(entries, NOW, UTC) == "2 h 15 min this week · ~$0.0003"
     assert status_text.week_line([], NOW, UTC) == "no sessions this week"
+
+
+def hold(holder: str, name: str, minutes: int) -> Hold:
+    ends = int(NOW) + minutes * 60
+    return Hold(holder, name, ends, heartbeat=True, lapses=ends)
+
+
+LAPTOP = hold("lap", "laptop", 12)
+
+
+def test_a_session_held_elsewhere_names_its_holder_and_stop_says_whom_it_ends() -> None:
+    following = State(phase=Phase.ON, shared=Shared((LAPTOP,), 3))
+    items = by_text(menu_model.build(following, NOW, FACTS))
+    headline = menu_model.headline(following, NOW, FACTS.judge)
+    assert headline.startswith("Study session on — held by laptop, 12 min left (until ")
+    assert items["Stop — ends laptop's session"].action == "toggle"
+    assert items["Join this session here"].action == "join"
+    assert items["Extend +30 min"].enabled is False  # its length is the laptop's business
+
+
+def test_our_own_session_says_who_else_holds_it() -> None:
+    mine = hold("desk", "desk", 42)
+    both = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine, LAPTOP), 4))
+    items = by_text(menu_model.build(both, NOW, FACTS))
+    assert menu_model.headline(both, NOW, FACTS.judge).endswith(" · also on: laptop")
+    assert "Stop — also ends laptop's session" in items
+    assert "Join this session here" not in items
+    alone = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine,), 4))
+    assert "Stop study session" in by_text(menu_model.build(alone, NOW, FACTS))

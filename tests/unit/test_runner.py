@@ -5,9 +5,21 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from tray_app.holds import Shared
 from tray_app.runner import Runner
 from tray_app.session import Phase, Settings
-from tray_app.session_events import AwsAction, Disable, Done, Enable, Event, Failed, Poll, Polled
+from tray_app.session_events import (
+    AwsAction,
+    Disable,
+    Done,
+    EndAll,
+    Event,
+    Failed,
+    Join,
+    Leave,
+    Poll,
+    Polled,
+)
 from tray_app.state_files import StateFiles
 
 
@@ -30,21 +42,24 @@ class FakeAws:
         self.failing = failing
         self.hanging = hanging
         self.enabled = False
+        self.shared = Shared()
         self.calls: list[str] = []
 
     def __call__(self, action: AwsAction) -> Event:
         self.calls.append(type(action).__name__)
-        if self.hanging is not None and isinstance(action, Disable):
+        if self.hanging is not None and isinstance(action, Leave | Disable):
             self.hanging.wait(10)  # a network that neither answers nor fails
         if isinstance(action, self.failing):
             return Failed(0.0, action, "cannot reach AWS")
         if isinstance(action, Poll):
-            return Polled(0.0, self.enabled)
-        if isinstance(action, Enable):
+            return Polled(0.0, self.enabled, self.shared if self.enabled else None)
+        if isinstance(action, Join):
             self.enabled = True
-        if isinstance(action, Disable):
+            self.shared = Shared((action.hold,), self.shared.version + 1)
+        if isinstance(action, Leave | EndAll | Disable):
             self.enabled = False
-        return Done(0.0, action)
+            self.shared = Shared((), self.shared.version + 1)
+        return Done(0.0, action, shared=self.shared, rule_on=self.enabled)
 
 
 def runner(aws: FakeAws, files: StateFiles, notes: Notes) -> Runner:
@@ -67,7 +82,7 @@ def test_a_session_starts_and_quitting_stops_it(tmp_path: Path) -> None:
 
 
 def test_an_unconfirmed_stop_at_shutdown_is_left_pending(tmp_path: Path) -> None:
-    aws, notes = FakeAws(failing=(Disable,)), Notes()
+    aws, notes = FakeAws(failing=(Leave, Disable)), Notes()
     r = runner(aws, StateFiles(tmp_path), notes)
     r.start()
     r.toggle()
@@ -75,6 +90,7 @@ def test_an_unconfirmed_stop_at_shutdown_is_left_pending(tmp_path: Path) -> None
     assert r.shutdown("signal", timeout=1) is False
     assert StateFiles(tmp_path).pending_stop()
     assert ("Could not switch the pipeline off", "cannot reach AWS — retrying.") in notes.seen
+    assert aws.calls.count("Leave") == 1  # then the rule alone, as no one else held it
     assert aws.calls.count("Disable") >= 1
 
 

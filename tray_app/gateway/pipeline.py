@@ -72,7 +72,7 @@ class Pipeline:
         """The deadline stored in the rule's Lambda target input, or None."""
         return deadline_of(self._lambda_target())
 
-    def start(self, deadline: int) -> None:
+    def start(self, deadline: int | None) -> None:
         """Store the deadline in the target input, then enable the rule."""
         self.write_deadline(deadline)
         with self.aws.calling("enable the rule", f"rule {self.rule} {self._where}"):
