@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test demo lint typecheck pytest bench clean
+.PHONY: test demo lint typecheck pytest lambda-sdk-floor checkov bench clean
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -15,7 +15,24 @@ $(STAMP): pyproject.toml scripts/system-packages
 	$(PY) -m pip install --quiet -e '.[test,linux-tray]'
 	touch $(STAMP)
 
-test: lint typecheck pytest
+test: lint typecheck checkov pytest lambda-sdk-floor
+
+# The Lambda's tests again on python3.13 with the runtime's oldest bundled SDK, in .venv-lambda313
+# (the main suite runs the newest SDK). Under CI=true a missing python3.13 fails.
+lambda-sdk-floor: $(STAMP)
+	bash scripts/lambda-sdk-floor
+
+# checkov (the IaC scanner) in a venv of its own: it pins many packages that ours must not follow.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+$(CHECKOV_STAMP): scripts/checkov-requirements.txt | $(STAMP)
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r scripts/checkov-requirements.txt
+	touch $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+	$(CHECKOV_VENV)/bin/python scripts/checkov_gate.py template.yaml
 
 # The tray (or the terminal panel without a display) on an embedded AWS emulator: no account.
 demo: $(STAMP)
@@ -39,4 +56,4 @@ bench: $(STAMP)
 	$(PY) bench/demo_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
