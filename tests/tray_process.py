@@ -31,6 +31,8 @@ class Tray:
         terminal: bool = True,
         unset: tuple[str, ...] = (),
         prefix: tuple[str, ...] = (),
+        program: tuple[str, ...] = (sys.executable, "-m", "tray_app"),
+        cwd: Path | None = None,
     ) -> None:
         env = {
             **{k: v for k, v in os.environ.items() if k not in unset},
@@ -46,9 +48,7 @@ class Tray:
         self.proc = subprocess.Popen(
             [
                 *prefix,  # e.g. a wrapper that gives the process a full disk
-                sys.executable,
-                "-m",
-                "tray_app",
+                *program,  # this checkout's code, or an installed `pipeline-tray`
                 "--endpoint-url",
                 endpoint,
                 "--region",
@@ -57,6 +57,7 @@ class Tray:
                 *(["--terminal"] if terminal else []),
             ],
             env=env,
+            cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

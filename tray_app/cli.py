@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
-from tray_app import APP_NAME, autostart, config, session_commands, stack_commands, tray_command
+from tray_app import (
+    APP_NAME,
+    autostart,
+    config,
+    log_setup,
+    session_commands,
+    stack_commands,
+    tray_command,
+)
 from tray_app.errors import PipelineTrayError
+from tray_app.state_files import default_state_dir
 
 GLOBAL_OPTIONS = {
     "profile": "AWS profile (default: AWS_PROFILE or boto3's default)",
@@ -36,6 +46,12 @@ def _global_options() -> argparse.ArgumentParser:
     )
     for name, text in GLOBAL_OPTIONS.items():
         group.add_argument(f"--{name}", default=argparse.SUPPRESS, help=text)
+    group.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="also show log lines and library warnings (they always go to the log file)",
+    )
     return parent
 
 
@@ -49,6 +65,14 @@ def _minutes(text: str) -> int:
     return value
 
 
+def installed_version() -> str:
+    """The installed distribution's version, or a note when running from an uninstalled tree."""
+    try:
+        return metadata.version(APP_NAME)
+    except metadata.PackageNotFoundError:
+        return "(not installed: running from a source tree)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options, then one subcommand."""
     parent = _global_options()
@@ -57,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keep your study pipeline's AWS schedule off unless you are studying.",
         parents=[parent],
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     tray = commands.add_parser("tray", parents=[parent], help="the tray app (the default)")
     tray.add_argument("--terminal", action="store_true", help="the terminal panel, not an icon")
@@ -147,6 +172,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     flags = {
         key.replace("-", "_"): getattr(args, key.replace("-", "_"), None) for key in GLOBAL_OPTIONS
     }
+    log_setup.configure(default_state_dir(), verbose=getattr(args, "verbose", False))
     try:
         settings = config.load(flags, path=getattr(args, "config", None))
         return COMMANDS[args.command or "tray"](settings, stdout, args)

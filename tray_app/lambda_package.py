@@ -8,9 +8,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LAMBDA_SOURCE = PROJECT_ROOT / "lambda_function"
-TEMPLATE = PROJECT_ROOT / "template.yaml"
+from tray_app.bundled import bundled
+
+LAMBDA_SOURCE = bundled("lambda_function")
+TEMPLATE = bundled("template.yaml")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 

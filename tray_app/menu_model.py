@@ -43,6 +43,7 @@ class Facts:
     function: str
     table: str
     judge: Judge = ANYONE  # who "also on" is counted against
+    notice: str | None = None  # shown until the session loop starts (the demo's deploy)
 
 
 def icon_name(state: State) -> str:
@@ -54,8 +55,10 @@ def icon_name(state: State) -> str:
     return {Phase.ON: "on", Phase.OFF: "off"}.get(state.phase, "unknown")
 
 
-def headline(state: State, now: float, judge: Judge) -> str:
+def headline(state: State, now: float, judge: Judge, notice: str | None = None) -> str:
     """The first menu line (and the tooltip)."""
+    if notice and state.phase is Phase.UNKNOWN:
+        return notice
     if state.phase is Phase.STARTING:
         return "Starting the study session…"
     if state.phase is Phase.STOPPING:
@@ -111,7 +114,7 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     )
     joining = (Item("Join this session here", "join"),) if on and not state.holding else ()
     return (
-        Item(headline(state, now, f.judge), enabled=False),
+        Item(headline(state, now, f.judge, f.notice), enabled=False),
         Item(toggle_text(state, now, f.judge), "toggle", enabled=not busy, default=True),
         *joining,
         Item("Extend +30 min", "extend", enabled=on and state.holding),

@@ -150,7 +150,8 @@ class Runner:
         self._events.put(None)
         self._work.put(None)
         for thread in self._threads:
-            thread.join(timeout=2)
+            if thread.ident is not None:  # never started (a demo that failed to deploy)
+                thread.join(timeout=2)
         return confirmed
 
     def _guarded(self, body: Callable[[], None]) -> Callable[[], None]:

@@ -26,7 +26,9 @@ def deploy(
     try:
         package = lambda_package.build()
     except FileNotFoundError as err:
-        raise UsageError(f"{err}: deploy runs from a source checkout of pipeline-tray") from err
+        raise UsageError(
+            f"{err}: this installation is incomplete; reinstall pipeline-tray"
+        ) from err
     gateway = StackGateway(AwsSession(config), config.stack, limits)
     code_bucket = gateway.artifacts_bucket()
     sent = gateway.ensure_code(code_bucket, package.key, package.body)
@@ -99,6 +101,6 @@ def _read_template() -> str:
         return lambda_package.TEMPLATE.read_text(encoding="utf-8")
     except FileNotFoundError as err:
         raise UsageError(
-            f"{lambda_package.TEMPLATE} not found: "
-            "deploy runs from a source checkout of pipeline-tray"
+            f"{lambda_package.TEMPLATE} not found: this installation is incomplete; "
+            "reinstall pipeline-tray"
         ) from err

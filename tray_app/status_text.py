@@ -23,11 +23,12 @@ def iso_utc(unix: float | None) -> str | None:
     return datetime.fromtimestamp(unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def duration(seconds: float) -> str:
-    """A short human duration: 45 s, 12 min, 2 h 5 min."""
+def duration(seconds: float, coarse: bool = False) -> str:
+    """A short human duration: 45 s, 12 min, 2 h 5 min; `coarse` says 'under 1 min' instead of
+    seconds, for lines that must not change every second (the terminal panel prints each)."""
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return "under 1 min" if coarse else f"{seconds} s"
     minutes = seconds // 60
     if minutes < 60:
         return f"{minutes} min"
@@ -36,7 +37,11 @@ def duration(seconds: float) -> str:
 
 
 def session_line(
-    enabled: bool, deadline: float | None, now: float, tz: tzinfo | None = None
+    enabled: bool,
+    deadline: float | None,
+    now: float,
+    tz: tzinfo | None = None,
+    coarse: bool = False,
 ) -> str:
     """'Study session on — 42 min left (auto-off 15:30)' or 'Off — costs $0'."""
     if not enabled:
@@ -45,9 +50,8 @@ def session_line(
         return "On — no session deadline (started outside pipeline-tray)"
     if deadline <= now:
         return "On — deadline passed; the function switches it off at its next run"
-    return (
-        f"Study session on — {duration(deadline - now)} left (auto-off {clock_time(deadline, tz)})"
-    )
+    left = duration(deadline - now, coarse)
+    return f"Study session on — {left} left (auto-off {clock_time(deadline, tz)})"
 
 
 def names(holds: Sequence[Hold]) -> str:
@@ -61,7 +65,9 @@ def shared_line(
     own_end: float | None,
     others: Sequence[Hold],
     now: float,
+    *,
     tz: tzinfo | None = None,
+    coarse: bool = False,
 ) -> str:
     """The session as this client sees it: its own hold first, then who else holds it.
 
@@ -69,14 +75,14 @@ def shared_line(
     'Study session on — held by laptop, 12 min left (until 15:30)'.
     """
     if not enabled or (own_end is None and not others):
-        return session_line(enabled, own_end, now, tz)
+        return session_line(enabled, own_end, now, tz, coarse)
     if own_end is not None:
-        line = session_line(True, own_end, now, tz)
+        line = session_line(True, own_end, now, tz, coarse)
         return f"{line} · also on: {names(others)}" if others else line
     end = max(h.ends for h in others)
     if end <= now:
         return f"Study session on — held by {names(others)}, ending now"
-    left = f"{duration(end - now)} left (until {clock_time(end, tz)})"
+    left = f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
     return f"Study session on — held by {names(others)}, {left}"
 
 

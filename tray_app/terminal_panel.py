@@ -22,13 +22,19 @@ PHASE_WORDS = {
 }
 
 
-def state_line(state: State, now: float, idle_available: bool, judge: Judge) -> str:
+def state_line(
+    state: State, now: float, idle_available: bool, judge: Judge, notice: str | None = None
+) -> str:
     """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
+    if notice and state.phase is Phase.UNKNOWN:
+        return notice
     if state.phase in PHASE_WORDS:
         line = PHASE_WORDS[state.phase]
     else:
         others = holds.others(state.shared, now, judge)
-        line = status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
+        # coarse: each change is a new printed line, so at most one a minute
+        on = state.phase is Phase.ON
+        line = status_text.shared_line(on, state.deadline, others, now, coarse=True)
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
@@ -45,10 +51,13 @@ class TerminalPanel:
         inp: TextIO,
         out: TextIO,
         idle_available: bool,
+        *,
         latest: Callable[[], str],
+        notice: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.runner = runner
         self.latest = latest
+        self.notice = notice
         self.inp = inp
         self.out = out
         self.idle_available = idle_available
@@ -87,7 +96,11 @@ class TerminalPanel:
 
     def _show(self) -> None:
         line = state_line(
-            self.runner.state, self.runner.clock(), self.idle_available, self.runner.settings.judge
+            self.runner.state,
+            self.runner.clock(),
+            self.idle_available,
+            self.runner.settings.judge,
+            self.notice(),
         )
         if line != self._shown:
             print(line, file=self.out, flush=True)

@@ -10,12 +10,13 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from dataclasses import replace
 from types import FrameType
 from typing import TextIO
 
-from tray_app import holds, idle, power, status_text
+from tray_app import APP_NAME, holds, idle, power, status_text
 from tray_app.config import Config
+from tray_app.desktop_probe import desktop_notifier, tray_view
 from tray_app.device import tray_identity
 from tray_app.errors import AwsError
 from tray_app.executor import Executor
@@ -25,12 +26,12 @@ from tray_app.gateway.session import AwsSession
 from tray_app.instance_lock import InstanceLock
 from tray_app.menu_model import Facts
 from tray_app.notifier import DesktopNotifier, EchoNotifier
+from tray_app.preparation import Preparation
 from tray_app.runner import Runner
-from tray_app.session import Phase, Settings, State
+from tray_app.session import Phase, Settings, State, settled
 from tray_app.state_files import StateFiles, default_state_dir
 from tray_app.terminal_panel import TerminalPanel
 from tray_app.tray_facts import TrayFacts, saved_length
-from tray_app.tray_view import TrayView
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -38,12 +39,19 @@ SHUTDOWN_SECONDS = 10.0
 EXIT_GRACE_SECONDS = 5.0  # how long the icon may take to go away once the session is stopped
 
 
-def run(config: Config, out: TextIO, terminal: bool, inp: TextIO | None = None) -> int:
-    """Run the tray until quit; the session is stopped first."""
+def run(
+    config: Config,
+    out: TextIO,
+    terminal: bool,
+    inp: TextIO | None = None,
+    prepare: Preparation | None = None,
+) -> int:
+    """Run the tray until quit; the session is stopped first. With `prepare`, the view shows
+    its notice at once and the session loop starts only once its work is done."""
     lock = InstanceLock()
     lock.acquire()
     try:
-        return TrayApp(config, out, inp or sys.stdin, terminal).run()
+        return TrayApp(config, out, inp or sys.stdin, terminal, prepare).run()
     finally:
         lock.release()
 
@@ -51,13 +59,21 @@ def run(config: Config, out: TextIO, terminal: bool, inp: TextIO | None = None) 
 class TrayApp:
     """Wires one session loop to its view; every callback goes through this object."""
 
-    def __init__(self, config: Config, out: TextIO, inp: TextIO, terminal: bool) -> None:
+    def __init__(
+        self,
+        config: Config,
+        out: TextIO,
+        inp: TextIO,
+        terminal: bool,
+        prepare: Preparation | None = None,
+    ) -> None:
         self.config, self.out, self.inp = config, out, inp
+        self.prepare = prepare
         aws = AwsSession(config)
         self.pipeline = Pipeline(aws, config)
         self.files = StateFiles(default_state_dir())
         self.monitor = idle.choose()
-        self.view = None if terminal else _tray_view(self._facts, self.act, out)
+        self.view = None if terminal else tray_view(self._facts, self.act, out)
         me = tray_identity(self.files.directory, config.device_name)
         settings = Settings(
             session_minutes=saved_length(self.files) or config.session_minutes,
@@ -71,7 +87,7 @@ class TrayApp:
         self.runner = Runner(
             executor.perform,
             settings=settings,
-            notifier=DesktopNotifier() if self.view else EchoNotifier(out, DesktopNotifier()),
+            notifier=DesktopNotifier() if self.view else EchoNotifier(out, desktop_notifier()),
             idle=self.monitor,
             files=self.files,
             on_state=self._on_state,
@@ -98,7 +114,10 @@ class TrayApp:
             before=lambda why: self.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
         )
         _install_signal_handlers(self.stop)
-        self.runner.start()
+        if self.prepare is None:
+            self.runner.start()
+        else:
+            self.prepare.start(self.prepared, self.preparation_failed)
         failed_icon = False
         if self.view is not None:
             self._hooks = hooks
@@ -114,10 +133,15 @@ class TrayApp:
                     flush=True,
                 )
                 self.view = None
-                self.runner.notifier = EchoNotifier(self.out, DesktopNotifier())
+                self.runner.notifier = EchoNotifier(self.out, desktop_notifier())
                 failed_icon = True
         panel = TerminalPanel(
-            self.runner, self.inp, self.out, self.monitor is not None, latest=self._latest
+            self.runner,
+            self.inp,
+            self.out,
+            self.monitor is not None,
+            latest=self._latest,
+            notice=self._notice,
         )
         self.reason = panel.run(self.stop)
         self._shut_down(hooks)
@@ -164,7 +188,22 @@ class TrayApp:
             self.stop.set()
 
     def _facts(self) -> Facts:
-        return self.facts.facts()
+        return replace(self.facts.facts(), notice=self._notice())
+
+    def _notice(self) -> str | None:
+        return None if self.prepare is None else self.prepare.notice
+
+    def prepared(self) -> None:
+        """The preparation is done: start the session loop."""
+        self.runner.start()
+        self._refresh()
+
+    def preparation_failed(self, message: str) -> None:
+        """The preparation failed: say why and quit with exit code 1."""
+        print(f"{APP_NAME}: {message}", file=self.out, flush=True)
+        self.exit_code = 1
+        self.reason = "quit"
+        self.stop.set()
 
     def _on_state(self, state: State) -> None:
         self.facts.observe(state)
@@ -194,7 +233,8 @@ class TrayApp:
     def _shut_down(self, hooks: list[power.Hook]) -> None:
         for hook in hooks:
             hook.stop()
-        print("stopping the session before exit…", file=self.out, flush=True)
+        if not settled(self.runner.state):
+            print("stopping the session before exit…", file=self.out, flush=True)
         if self.runner.shutdown(self.reason, timeout=SHUTDOWN_SECONDS):
             state, now = self.runner.state, time.time()
             others = holds.others(state.shared, now, self.runner.settings.judge)
@@ -214,50 +254,6 @@ class TrayApp:
             file=self.out,
             flush=True,
         )
-
-
-def _tray_view(
-    facts: Callable[[], Facts], on_action: Callable[[str], None], out: TextIO
-) -> TrayView | None:
-    """The icon, or None (with a line saying why) when this desktop cannot show a usable one."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        print("no display: showing the terminal panel", file=out, flush=True)
-        return None
-    if sys.platform.startswith("linux") and not _session_bus():
-        # pystray's GTK and AppIndicator backends need one; without it run() fails.
-        print("no session D-Bus: showing the terminal panel", file=out, flush=True)
-        return None
-    problems: tuple[type[Exception], ...] = (ImportError, ValueError, OSError, *_display_errors())
-    try:
-        view = TrayView(facts, on_action, time.time)
-    except problems as err:
-        print(f"no tray available ({err}): showing the terminal panel", file=out, flush=True)
-        return None
-    if not view.has_menu:
-        print(
-            "this tray backend has no menu (install the linux-tray extra for GTK): "
-            "showing the terminal panel",
-            file=out,
-            flush=True,
-        )
-        return None
-    return view
-
-
-def _session_bus() -> bool:
-    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
-    return bool(address) or os.path.exists(f"/run/user/{os.getuid()}/bus")
-
-
-def _display_errors() -> tuple[type[Exception], ...]:
-    # pystray's X11 backends raise Xlib's own errors when DISPLAY names no reachable server.
-    try:
-        from Xlib.error import DisplayError  # noqa: PLC0415 - Linux only
-    except ImportError:
-        return ()
-    return (DisplayError,)
 
 
 def _open_file(path: os.PathLike[str]) -> None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
 from tray_app import APP_NAME, menu_model
+from tray_app.bundled import bundled
 from tray_app.menu_model import SEPARATOR, Facts, Item
 from tray_app.session import State
 
-ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
+ICONS = bundled("icons")
 ICON_SIZE = 64  # the tray host scales it down to its own size
 
 
@@ -72,7 +72,10 @@ class TrayView:
         now = self._clock()
         facts = self._facts()
         items = menu_model.build(state, now, facts)
-        name, title = menu_model.icon_name(state), menu_model.headline(state, now, facts.judge)
+        name, title = (
+            menu_model.icon_name(state),
+            menu_model.headline(state, now, facts.judge, facts.notice),
+        )
         with self._lock:
             if name != self._shown[0]:
                 self.icon.icon = self._images[name]

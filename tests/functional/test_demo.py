@@ -24,6 +24,7 @@ from tray_app.demo.invoke_endpoint import InvokeEndpoint
 from tray_app.demo.schedule import ScheduleEmulator, scheduled_event, target_input
 
 pytestmark = pytest.mark.functional
+CODE_BUCKET = "pipeline-tray-artifacts-123456789012-eu-west-1"  # deploy's, in the emulator
 
 
 def function(name: str, env: dict[str, str]) -> None:
@@ -68,6 +69,11 @@ def items(stack: dict[str, str]) -> list[dict[str, Any]]:
         TableName=stack["table"]
     )["Items"]
     return [i for i in found if i.get("record_type", {}).get("S") == "metrics"]
+
+
+def newest_stamp(stack: dict[str, str]) -> int:
+    """The newest record's timestamp."""
+    return max(int(i["timestamp"]["N"]) for i in items(stack))
 
 
 def test_invoke_returns_the_handlers_result(invoke: Any, stack: dict[str, str]) -> None:
@@ -141,9 +147,10 @@ def test_target_input_renders_a_transformer_like_eventbridge() -> None:
 class Demo:
     """`pipeline-tray demo` as a process; its lines are collected by a Tray reader."""
 
-    def __init__(self, tmp_path: Path, *args: str) -> None:
+    def __init__(self, tmp_path: Path, *args: str, extra: dict[str, str] | None = None) -> None:
         self.reader = Tray.__new__(Tray)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(extra or {})
         env["AWS_PROFILE"] = "a-real-profile-that-must-not-be-used"
         env.pop("DISPLAY", None)
         self.reader.proc = subprocess.Popen(
@@ -179,14 +186,15 @@ def test_a_scripted_session_ends_by_the_functions_own_guard(
         assert started.returncode == 0, started.stderr
         table = {"table": "InfraMetrics"}
         eventually(lambda: len(items(table)) >= 2, timeout=20)
+        before = newest_stamp(table)
         status = json.loads(
             subprocess.run(
                 [*cli, "status", "--json"], capture_output=True, text=True, check=True, timeout=60
             ).stdout
         )
-        newest = max(items(table), key=lambda i: int(i["timestamp"]["N"]))
+        after = newest_stamp(table)  # one collection a second: one may land meanwhile
         assert status["rule_state"] == "ENABLED"
-        assert status["latest_metric"]["timestamp"] == int(newest["timestamp"]["N"])
+        assert before <= status["latest_metric"]["timestamp"] <= after
         # no tray is running: only the function's deadline guard can switch the rule off
         eventually(lambda: rule()[0] == "DISABLED", timeout=90)
         count = len(items(table))
@@ -203,6 +211,10 @@ def test_the_demo_with_the_terminal_panel_runs_a_session(tmp_path: Path) -> None
         started = time.monotonic()
         demo.reader.wait_line("Off — costs $0", timeout=30)
         assert time.monotonic() - started < 30
+        # the panel showed itself first, while the stack was being deployed
+        shown = demo.reader.lines.index("Deploying the stack to the emulator…")
+        ready = next(i for i, line in enumerate(demo.reader.lines) if "demo ready" in line)
+        assert shown < ready
         demo.reader.key("s")
         demo.reader.wait_line("Study session on", timeout=20)
         demo.reader.key("q")
@@ -210,3 +222,92 @@ def test_the_demo_with_the_terminal_panel_runs_a_session(tmp_path: Path) -> None
         demo.reader.wait_line("pipeline off — bye")
     finally:
         demo.reader.stop()
+
+
+def pasted(line: str) -> dict[str, str]:
+    """The variables of the demo's `export A=1 B=2` line, as a fresh shell would have them."""
+    words = line.strip().split()
+    assert words[0] == "export"
+    return dict(word.split("=", 1) for word in words[1:])
+
+
+def fresh_shell(variables: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """A shell with no AWS account: a new HOME, no AWS_* or PIPELINE_TRAY_* of our own."""
+    home = tmp_path / "second-terminal"
+    home.mkdir(exist_ok=True)
+    return {"PATH": os.environ["PATH"], "HOME": str(home), **variables}
+
+
+def test_a_second_terminal_works_as_printed_with_one_url_for_every_service(
+    tmp_path: Path,
+) -> None:
+    demo = Demo(tmp_path, "--no-tray", "--speed", "300")
+    try:
+        url = demo.endpoint()
+        demo.reader.wait_line("demo ready", timeout=30)
+        export = demo.reader.wait_line("  export AWS_ENDPOINT_URL=")
+        command = demo.reader.wait_line(" status      # also").split("status")[0].split()
+        shell = fresh_shell(pasted(export), tmp_path)
+        assert shell["AWS_ENDPOINT_URL"] == url
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*command, *args],
+                env=shell,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+
+        status = run("status")
+        assert status.returncode == 0 and status.stdout.startswith("Off — costs $0"), status
+        invoked = run("invoke", "--json")  # Lambda Invoke through the same URL: our handler
+        assert invoked.returncode == 0, invoked.stderr
+        assert json.loads(invoked.stdout)["collected"] is True
+        assert invoked.stderr == ""  # nothing but our own lines
+        # any other client, the stock AWS CLI's SDK included, with only the pasted variables
+        stock = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import boto3, json; r = boto3.client('lambda').invoke("
+                "FunctionName='data-collector'); print(json.load(r['Payload'])['collected'])",
+            ],
+            env=shell,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert stock.stdout.strip() == "True", stock.stderr
+        demo.reader.proc.terminate()
+        assert demo.reader.proc.wait(timeout=30) == 0
+    finally:
+        demo.reader.stop()
+
+
+def test_the_demo_cleans_up_its_folder_and_shows_a_failed_deploys_real_error(
+    tmp_path: Path,
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    # the metrics bucket named like deploy's own code bucket: CreateStack fails for real
+    taken = {"TMPDIR": str(scratch), "PIPELINE_TRAY_BUCKET": CODE_BUCKET}
+    bad = Demo(tmp_path, "--no-tray", extra=taken)
+    try:
+        assert bad.reader.proc.wait(timeout=60) == 1
+        output = "\n".join(bad.reader.lines)
+        assert "could not deploy the stack (CreateStack: BucketAlreadyExists)" in output, output
+        assert "cannot join thread" not in output and "Traceback" not in output
+    finally:
+        bad.reader.stop()
+    good = Demo(tmp_path, "--no-tray", extra={"TMPDIR": str(scratch)})
+    try:
+        good.reader.wait_line("demo ready", timeout=30)
+        assert [p.name[:19] for p in scratch.iterdir()] == ["pipeline-tray-demo-"]
+        good.reader.proc.terminate()
+        assert good.reader.proc.wait(timeout=30) == 0
+        assert list(scratch.iterdir()) == []  # the demo's own folder is gone
+    finally:
+        good.reader.stop()

@@ -77,9 +77,10 @@ class ScheduleEmulator:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop firing."""
+        """Stop firing (a schedule that never started has nothing to stop)."""
         self._halt.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def _run(self) -> None:
         while not self._halt.wait(self.period):

@@ -8,6 +8,7 @@ We hold one, stop the session when told, then let go; after resume we take a new
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -52,7 +53,13 @@ class LogindWatcher:
         try:
             connection = open_dbus_connection(bus=self._bus, enable_fds=True)
         except (OSError, KeyError) as err:  # no system bus (container, macOS dev box)
-            log.warning("sleep/shutdown hook unavailable: %s", err)
+            where = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS") or "/run/dbus/system_bus_socket"
+            log.warning(
+                "sleep/shutdown hook unavailable: cannot reach the system D-Bus (%s) for "
+                "systemd-logind: %s",
+                where if self._bus == "SYSTEM" else self._bus,
+                err,
+            )
             return
         try:
             with connection, connection.filter(SIGNALS) as signals:
