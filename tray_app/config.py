@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
+import difflib
+import functools
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,9 @@ def _text(value: object, where: str, key: str) -> str:
 
 
 def _at_least(minimum: int) -> Callable[[object, str, str], int]:
-    """A parser for whole numbers of `minimum` or more."""
+    """A parser for whole numbers of `minimum` or more; a string is not one (TOML has numbers)."""
 
     def parse(value: object, where: str, key: str) -> int:
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):  # not a number: reported below with the text
-                value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ConfigError(
                 f"{where}: {key} must be a whole number of {minimum} or more, got {value!r}"
@@ -41,6 +39,53 @@ def _at_least(minimum: int) -> Callable[[object, str, str], int]:
 
 
 _positive_int = _at_least(1)
+
+
+def _number_from_text(text: str) -> object:
+    """Variables and flags are text by nature, so there "30" means 30 (unlike in the file)."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        return text  # reported by the parser, as the text the user typed
+
+
+def _region(value: object, where: str, key: str) -> str:
+    text = _text(value, where, key)
+    known = known_regions()
+    if text not in known:
+        # A typo would otherwise surface as "cannot reach AWS" (no such host) or, against an
+        # emulator, as a 500: moto and LocalStack refuse regions they do not know too.
+        raise ConfigError(f"{where}: {key} {text!r} {_region_advice(text, known)}")
+    return text
+
+
+def _region_advice(text: str, known: Iterable[str]) -> str:
+    import botocore  # noqa: PLC0415 - only for its version, and only on this error path
+
+    close = difflib.get_close_matches(text, known, n=1)
+    if close:
+        return f"is not an AWS region botocore knows; did you mean {close[0]!r}?"
+    return (
+        f"is not an AWS region botocore knows (botocore {botocore.__version__} knows "
+        f"{', '.join(sorted(known))}; a region newer than that needs a newer boto3)"
+    )
+
+
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region in botocore's partitions data (aws, aws-cn, aws-us-gov, …), offline."""
+    # Lazy: the CLI has botocore loaded by then, so this costs a 7 KB JSON read (~0.2 ms);
+    # endpoints.json, which get_available_regions parses, is 1.2 MB (~27 ms).
+    from botocore.loaders import create_loader  # noqa: PLC0415
+
+    partitions = create_loader().load_data("partitions")["partitions"]
+    # "aws-global" and the like are endpoint aliases, not places a stack can live.
+    return frozenset(
+        name
+        for partition in partitions
+        for name in partition["regions"]
+        if not name.endswith("-global")
+    )
 
 
 def _url(value: object, where: str, key: str) -> str:
@@ -57,23 +102,27 @@ class Key:
     parse: Callable[[object, str, str], Any]
     default: Any
     aws_env: tuple[str, ...] = ()
+    from_text: Callable[[str], object] = str  # how a variable's or a flag's text becomes a value
 
 
 KEYS: dict[str, Key] = {
     "profile": Key(_text, None, ("AWS_PROFILE",)),
-    "region": Key(_text, None, ("AWS_REGION", "AWS_DEFAULT_REGION")),
+    "region": Key(_region, None, ("AWS_REGION", "AWS_DEFAULT_REGION")),
     "endpoint_url": Key(_url, None, ("AWS_ENDPOINT_URL",)),
     "rule": Key(_text, "data-collector-schedule"),
     "function": Key(_text, "data-collector"),
     "table": Key(_text, "InfraMetrics"),
     "bucket": Key(_text, "infra-monitoring-pipeline-data"),
     "stack": Key(_text, "pipeline-tray"),
-    "session_minutes": Key(_positive_int, 60),
-    "idle_minutes": Key(_positive_int, 15),
-    "poll_seconds": Key(_positive_int, 30),
+    "session_minutes": Key(_positive_int, 60, from_text=_number_from_text),
+    "idle_minutes": Key(_positive_int, 15, from_text=_number_from_text),
+    "poll_seconds": Key(_positive_int, 30, from_text=_number_from_text),
     "device_name": Key(_text, None),  # how other devices name this one (default: host name)
-    "clock_skew_seconds": Key(_at_least(0), 180),  # grace for other devices' clocks
+    # grace for other devices' clocks
+    "clock_skew_seconds": Key(_at_least(0), 180, from_text=_number_from_text),
 }
+# Our variables that are not keys. A PIPELINE_TRAY_* name outside these and the keys is a typo.
+OTHER_VARIABLES = (ENV_PREFIX + "CONFIG",)
 DEFAULT_REGION = "eu-west-1"  # the seed's region; used when neither we nor boto3 find one
 
 
@@ -133,6 +182,7 @@ def load(
     path: Path | None = None,
 ) -> Config:
     """Resolve every key: flag > PIPELINE_TRAY_<KEY> or standard AWS variable > file > default."""
+    check_variable_names(env)
     env_path = env.get(ENV_PREFIX + "CONFIG")
     required = path is not None or bool(env_path)
     file = path or (Path(env_path) if env_path else default_config_path())
@@ -143,9 +193,48 @@ def load(
         value, where = _pick(
             key, spec=spec, flags=flags, env=env, file_values=file_values, file=file
         )
+        if where.startswith(("flag ", "env ")):
+            value = spec.from_text(value)
         values[key] = spec.parse(value, where, key) if value is not None else None
         origin[key] = where
+    if values["region"] is None:
+        _check_profile_region(values["profile"], env)
     return Config(**values, file=file, origin=origin)
+
+
+def variable_names() -> tuple[str, ...]:
+    """Every PIPELINE_TRAY_* variable we read."""
+    return (*OTHER_VARIABLES, *(ENV_PREFIX + key.upper() for key in KEYS))
+
+
+def check_variable_names(env: Mapping[str, str]) -> None:
+    """A PIPELINE_TRAY_* variable we do not read is most likely a typo: name it and the closest."""
+    known = variable_names()
+    for name in sorted(env):
+        if name.startswith(ENV_PREFIX) and name not in known:
+            # Match on what follows the prefix, which every name shares and would flatter.
+            suffixes = {known_name.removeprefix(ENV_PREFIX): known_name for known_name in known}
+            close = difflib.get_close_matches(name.removeprefix(ENV_PREFIX), suffixes, n=1)
+            listed = ", ".join(known)
+            advice = f"did you mean {suffixes[close[0]]}?" if close else f"known: {listed}"
+            raise ConfigError(f"environment: unknown variable {name}; {advice}")
+
+
+def _check_profile_region(profile: str | None, env: Mapping[str, str]) -> None:
+    """The region boto3 will take from the profile (~/.aws/config) gets the same check."""
+    from botocore.configloader import load_config  # noqa: PLC0415 - see known_regions
+    from botocore.exceptions import BotoCoreError  # noqa: PLC0415
+
+    # botocore's own resolution when no region is given: the named profile, else
+    # AWS_DEFAULT_PROFILE, else "default", in AWS_CONFIG_FILE or ~/.aws/config.
+    name = profile or env.get("AWS_DEFAULT_PROFILE") or "default"
+    path = env.get("AWS_CONFIG_FILE") or "~/.aws/config"
+    try:
+        region = load_config(path)["profiles"].get(name, {}).get("region")
+    except BotoCoreError:
+        return  # no file, or not INI: boto3 reports that itself when the session opens
+    if region is not None:
+        _region(region, f"{os.path.expanduser(path)}, profile {name}", "region")
 
 
 def _pick(

@@ -84,6 +84,81 @@ def test_valid_config_round_trips(tmp_path: Path, values: dict[str, Any]) -> Non
         assert getattr(loaded, key) == value
 
 
+NUMBER_KEYS = st.sampled_from(["session_minutes", "idle_minutes", "poll_seconds"])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(NUMBER_KEYS, st.integers(min_value=-(2**40), max_value=2**40).map(str) | st.text())
+def test_a_quoted_number_in_the_file_is_a_string_not_a_number(
+    tmp_path: Path, key: str, text: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"{key} = {_toml(text)}\n", encoding="utf-8")
+    try:
+        config.load({}, env={}, path=path)
+    except ConfigError as err:
+        assert f"file {path}: {key} must be a whole number" in str(err)
+        assert f"got {text!r}" in str(err)
+        return
+    raise AssertionError(f"{key} = {text!r} was accepted")
+
+
+@given(NUMBER_KEYS, st.integers(min_value=-(2**40), max_value=2**40))
+def test_a_number_in_a_variable_is_read_from_its_text(key: str, number: int) -> None:
+    name = "PIPELINE_TRAY_" + key.upper()
+    try:
+        loaded = config.load({}, env={name: str(number)})
+    except ConfigError as err:
+        assert number < 1 and f"env {name}: {key} must be" in str(err)
+        return
+    assert number >= 1 and getattr(loaded, key) == number
+
+
+OUR_SUFFIXES = [name.removeprefix("PIPELINE_TRAY_") for name in config.variable_names()]
+
+
+@given(
+    st.sampled_from(OUR_SUFFIXES)
+    | st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ_", min_size=1)
+    | st.builds(lambda s, n: s[:n], st.sampled_from(OUR_SUFFIXES), st.integers(1, 30))
+)
+def test_a_variable_of_ours_is_known_or_named(suffix: str) -> None:
+    name = "PIPELINE_TRAY_" + suffix
+    try:
+        config.check_variable_names({name: "x", "PATH": "/bin"})
+    except ConfigError as err:
+        assert name not in config.variable_names()
+        assert str(err).startswith(f"environment: unknown variable {name}; ")
+        return
+    assert name in config.variable_names()
+
+
+REGIONS = sorted(config.known_regions())
+
+
+@given(
+    st.sampled_from(REGIONS)
+    | st.text()
+    | st.builds(
+        lambda r, i, c: r[:i] + c + r[i + 1 :],
+        st.sampled_from(REGIONS),
+        st.integers(0, 14),
+        st.characters(),
+    )
+)
+def test_a_region_is_known_or_named_where_it_came_from(region: str) -> None:
+    try:
+        loaded = config.load({}, env={"AWS_REGION": region})
+    except ConfigError as err:
+        assert region.strip() not in REGIONS
+        assert str(err).startswith("env AWS_REGION: region ")
+        return
+    if region == "":
+        assert loaded.region is None  # an empty variable is an unset one
+        return
+    assert loaded.region == region.strip() and loaded.region in REGIONS
+
+
 def _toml(text: str) -> str:
     """A TOML basic string: control characters, quotes and backslashes as \\uXXXX."""
     return (
