@@ -27,6 +27,7 @@ class Item:
 
 SEPARATOR = Item("-")
 ANYONE = Judge("this-device")
+ERROR_WIDTH = 60  # characters: an error must not make the menu 1,000 px wide
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,17 @@ def headline(state: State, now: float, judge: Judge, notice: str | None = None) 
     if state.phase is Phase.STOPPING:
         return "Switching the pipeline off…"
     if state.phase is Phase.UNKNOWN:
-        return state.error or "Checking the pipeline…"
+        return "Checking the pipeline…"
     others = holds.others(state.shared, now, judge)
-    line = status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
-    return f"{line} — {state.error}" if state.error else line
+    return status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
+
+
+def error_line(error: str | None) -> tuple[Item, ...]:
+    """The error, on a line of its own cut to a readable width (the notification has it all)."""
+    if not error:
+        return ()
+    text = error if len(error) <= ERROR_WIDTH else error[: ERROR_WIDTH - 1].rstrip() + "…"
+    return (Item(f"⚠ {text}", enabled=False),)
 
 
 def toggle_text(state: State, now: float, judge: Judge) -> str:
@@ -115,6 +123,7 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     joining = (Item("Join this session here", "join"),) if on and not state.holding else ()
     return (
         Item(headline(state, now, f.judge, f.notice), enabled=False),
+        *error_line(state.error),
         Item(toggle_text(state, now, f.judge), "toggle", enabled=not busy, default=True),
         *joining,
         Item("Extend +30 min", "extend", enabled=on and state.holding),

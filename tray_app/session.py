@@ -67,6 +67,7 @@ from tray_app.session_state import (
     State,
     settled,
 )
+from tray_app.session_warnings import warnings_due
 
 __all__ = [
     "AUTO_REASONS",
@@ -128,7 +129,15 @@ def _start(state: State, event: Event, s: Settings) -> Result:
     hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
     if state.phase is Phase.ON and state.holding:  # restart: a new end for our own hold
         return replace(state, deadline=deadline), [Join(hold)]
-    new = replace(state, phase=Phase.STARTING, deadline=deadline, unheld_since=None, invocations=0)
+    new = replace(
+        state,
+        phase=Phase.STARTING,
+        deadline=deadline,
+        unheld_since=None,
+        invocations=0,
+        warned_timer=False,
+        warned_idle=False,
+    )
     return new, [Join(hold)]
 
 
@@ -200,17 +209,19 @@ def _tick(state: State, event: Event, s: Settings) -> Result:
     now = event.now
     actions: list[Action] = []
     if state.phase is Phase.ON and state.deadline is not None:
-        if now >= state.deadline:
+        deadline = state.deadline
+        if now >= deadline:
             return _stop(state, StopRequested(now, "timer"), s)
         if event.idle_seconds is not None and event.idle_seconds >= s.idle_minutes * 60:
             return _stop(state, StopRequested(now, "idle"), s)
+        state, actions = warnings_due(state, now, event.idle_seconds, s)
         beat = _beat(s)
         active = event.idle_seconds is None or (beat is not None and event.idle_seconds < beat)
         due = state.last_heartbeat is None or (
             beat is not None and now - state.last_heartbeat >= beat
         )
         if beat is not None and active and due:
-            lapses = int(min(state.deadline, now + s.idle_minutes * 60))
+            lapses = int(min(deadline, now + s.idle_minutes * 60))
             state = replace(state, last_heartbeat=now)
             actions.append(Beat(s.holder, lapses))
     elif (

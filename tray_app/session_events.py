@@ -73,10 +73,13 @@ class Invoke:
 
 @dataclass(frozen=True)
 class Notify:
-    """Tell the user something (a desktop notification)."""
+    """Tell the user something (a desktop notification). A newer notification of the same
+    `kind` replaces the older one; `actions` are (key, button text) the user may click."""
 
     title: str
     message: str
+    kind: str = ""
+    actions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

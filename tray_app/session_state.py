@@ -58,6 +58,8 @@ class State:
     last_heartbeat: float | None = None
     last_poll: float | None = None
     unheld_since: float | None = None  # first poll that saw the rule on with no hold at all
+    warned_timer: bool = False  # the 5-minute warning before our timer ends was shown
+    warned_idle: bool = False  # the warning before idle ends our hold was shown
     stop_reason: str | None = None
     retry: AwsAction | None = None  # the stop to repeat after a failure
     stop_attempts: int = 0

@@ -118,23 +118,34 @@ class TrayApp:
             self.runner.start()
         else:
             self.prepare.start(self.prepared, self.preparation_failed)
-        failed_icon = False
         if self.view is not None:
             self._hooks = hooks
             try:
                 self.view.run(setup=self._icon_ready)  # GTK's loop: the main thread stays here
-                if self._watcher is not None:
-                    self._watcher.join(timeout=SHUTDOWN_SECONDS + 5)
-                return self.exit_code
             except OSError as err:
-                print(
-                    f"the tray could not start ({err}): showing the terminal panel",
-                    file=self.out,
-                    flush=True,
-                )
-                self.view = None
-                self.runner.notifier = EchoNotifier(self.out, desktop_notifier())
-                failed_icon = True
+                if self._watcher is None:  # the icon never showed: a failed start
+                    return self._fall_back(err, hooks)
+                # It showed, so this came after: e.g. notification-daemon answering pystray's
+                # closing CloseNotification(0) with InvalidId. Quitting goes on as usual.
+                log.info("the tray's toolkit reported an error after the icon showed: %s", err)
+            if self._watcher is not None:
+                self._watcher.join(timeout=SHUTDOWN_SECONDS + 5)
+            return self.exit_code
+        return self._serve_panel(hooks, failed_icon=False)
+
+    def _fall_back(self, err: OSError, hooks: list[power.Hook]) -> int:
+        """The icon could not start: serve the same loop in the terminal panel."""
+        print(
+            f"the tray could not start ({err}): showing the terminal panel",
+            file=self.out,
+            flush=True,
+        )
+        self.view = None
+        self.runner.notifier = EchoNotifier(self.out, desktop_notifier())
+        return self._serve_panel(hooks, failed_icon=True)
+
+    def _serve_panel(self, hooks: list[power.Hook], failed_icon: bool) -> int:
+        """The terminal panel until quit; then the session is stopped."""
         panel = TerminalPanel(
             self.runner,
             self.inp,

@@ -71,11 +71,19 @@ def test_menu_during_a_session_and_while_busy() -> None:
     assert stopping == "Switching the pipeline off…"
 
 
-def test_idle_unavailable_is_said_and_errors_reach_the_headline() -> None:
+def test_idle_unavailable_is_said_and_errors_get_a_line_of_their_own() -> None:
     facts = Facts(**{**FACTS.__dict__, "idle_available": False})
-    items = by_text(menu_model.build(State(phase=Phase.OFF, error="cannot reach AWS"), NOW, facts))
-    assert "Idle auto-off: unavailable on this desktop" in items
-    assert "Off — costs $0 — cannot reach AWS" in items
+    items = menu_model.build(State(phase=Phase.OFF, error="cannot reach AWS"), NOW, facts)
+    assert "Idle auto-off: unavailable on this desktop" in by_text(items)
+    assert [i.text for i in items[:2]] == ["Off — costs $0", "⚠ cannot reach AWS"]
+
+
+def test_a_long_error_is_cut_to_a_readable_width() -> None:
+    long = "could not read the rule (DescribeRule: AccessDeniedException): " + "x" * 300
+    items = menu_model.build(State(phase=Phase.UNKNOWN, error=long), NOW, FACTS)
+    assert items[0].text == "Checking the pipeline…"
+    assert items[1].text.startswith("⚠ could not read the rule") and items[1].text.endswith("…")
+    assert max(len(i.text) for i in items) <= 62
 
 
 def test_console_links() -> None:
