@@ -1,6 +1,9 @@
 """Render the tray icons (PNG per state and size, plus a Windows .ico) from the shapes below.
 
 Run `python assets/render_icons.py` after changing a shape or colour; the app loads the PNGs.
+The same images also go into an icon theme folder (`icon-theme/hicolor/<n>x<n>/apps/
+pipeline-tray-<state>.png`): StatusNotifierItem hosts are given an icon *name* and that folder,
+which works where a host rejects or cannot read an image file's path.
 Each state differs by shape as well as colour (play, pause, dots, "!", ring), so the icon
 reads without colour vision, and a dark rim keeps it visible on light and dark panels.
 """
@@ -12,8 +15,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 HERE = Path(__file__).resolve().parent / "icons"
+THEME = Path(__file__).resolve().parent / "icon-theme" / "hicolor"
+THEME_PREFIX = "pipeline-tray-"  # icon names: pipeline-tray-on, pipeline-tray-off, ...
 BIG = 256  # drawn large, then downsampled: smooth edges at 16-64 px
 SIZES = (16, 22, 24, 32, 48, 64)
+THEME_SIZES = (*SIZES, 128, 256)  # panels on high-DPI screens ask for larger sizes
 COLOURS = {
     "on": (46, 158, 68),  # green
     "off": (138, 143, 152),  # grey
@@ -61,15 +67,34 @@ def render(state: str) -> Image.Image:
 
 
 def main() -> None:
-    """Write icons/<state>-<size>.png and icons/<state>.ico."""
+    """Write icons/<state>-<size>.png, icons/<state>.ico and the icon theme folder."""
     HERE.mkdir(parents=True, exist_ok=True)
     for state in COLOURS:
         big = render(state)
-        for size in SIZES:
-            big.resize((size, size), Image.Resampling.LANCZOS).save(
-                HERE / f"{state}-{size}.png", optimize=True
-            )
+        for size in sorted({*SIZES, *THEME_SIZES}):
+            image = big if size == BIG else big.resize((size, size), Image.Resampling.LANCZOS)
+            if size in SIZES:
+                image.save(HERE / f"{state}-{size}.png", optimize=True)
+            if size in THEME_SIZES:
+                apps = THEME / f"{size}x{size}" / "apps"
+                apps.mkdir(parents=True, exist_ok=True)
+                image.save(apps / f"{THEME_PREFIX}{state}.png", optimize=True)
         big.save(HERE / f"{state}.ico", sizes=[(s, s) for s in SIZES])
+    (THEME / "index.theme").write_text(index_theme())
+
+
+def index_theme() -> str:
+    """hicolor's index for our folders; a host that has the system's hicolor index uses that one."""
+    folders = [f"{size}x{size}/apps" for size in THEME_SIZES]
+    lines = [
+        "[Icon Theme]",
+        "Name=Hicolor",
+        "Comment=pipeline-tray's tray icons",
+        f"Directories={','.join(folders)}",
+    ]
+    for folder, size in zip(folders, THEME_SIZES, strict=True):
+        lines += ["", f"[{folder}]", f"Size={size}", "Context=Applications", "Type=Threshold"]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

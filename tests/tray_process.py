@@ -41,8 +41,8 @@ class Tray:
             "XDG_RUNTIME_DIR": str(home / "run"),
             **(extra_env or {}),
         }
-        if terminal:
-            env.pop("DISPLAY", None)
+        if terminal and "DISPLAY" not in (extra_env or {}):
+            env.pop("DISPLAY", None)  # the panel alone; a DISPLAY given adds desktop notifications
         # platformdirs ignores a runtime dir that is not private (mode 0700), as systemd makes it
         (home / "run").mkdir(mode=0o700, exist_ok=True)
         self.proc = subprocess.Popen(

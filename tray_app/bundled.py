@@ -15,6 +15,7 @@ FOLDER = "bundled"
 SOURCES = {
     "lambda_function": "lambda_function",
     "icons": "assets/icons",
+    "icon-theme": "assets/icon-theme",
     "template.yaml": "template.yaml",
     "tray-user.json": "policies/tray-user.json",
 }

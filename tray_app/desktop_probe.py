@@ -45,8 +45,9 @@ def tray_view(
 
 
 def desktop_notifier() -> DesktopNotifier | None:
-    """Desktop notifications besides the panel's own lines, where a desktop can show them:
-    without one, plyer's fallbacks would only print their own errors into the panel."""
+    """Desktop notifications besides the panel's own lines, where a desktop can show them: on
+    Linux that takes a session bus and a display (without a display, a bus reached over ssh
+    would pop them up on a desk nobody is at)."""
     if sys.platform.startswith("linux") and not (
         session_bus() and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):

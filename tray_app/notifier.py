@@ -1,46 +1,57 @@
-"""Desktop notifications through plyer, never blocking and never crashing the app."""
+"""The app's notifiers: the desktop's own (chosen per platform in tray_app.notifiers) and the
+terminal panel's, which prints each notification and passes it on."""
 
 from __future__ import annotations
 
-import logging
-import threading
+from collections.abc import Callable
+from typing import TextIO
 
-from tray_app import APP_NAME
-
-log = logging.getLogger(__name__)
+from tray_app.notifiers import Actions, Notifier, choose
 
 
 class DesktopNotifier:
-    """Sends each notification from its own short-lived thread (D-Bus can be slow or absent)."""
+    """This platform's desktop notifier: never blocks the caller, never raises."""
 
-    def notify(self, title: str, message: str) -> None:
-        """Show a notification; failures are logged, not raised."""
-        threading.Thread(target=self._send, args=(title, message), daemon=True).start()
+    def __init__(self, backend: Notifier | None = None) -> None:
+        self.backend = backend if backend is not None else choose()
 
-    def _send(self, title: str, message: str) -> None:
-        try:
-            from plyer import notification  # noqa: PLC0415 - plyer picks its backend on import
+    def notify(
+        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
+    ) -> None:
+        """Show a notification; a newer one of the same `kind` (default: the title) replaces
+        it; `actions` (key, button text) are offered where the desktop has buttons."""
+        self.backend.notify(title, message, kind, actions)
 
-            # app_icon must be a string (None raises in plyer's Linux backend); title is required
-            # on macOS.
-            notification.notify(
-                title=title, message=message, app_name=APP_NAME, app_icon="", timeout=10
-            )
-        except Exception as err:  # noqa: BLE001 - a thread's top: a missing service must not crash us
-            log.warning(
-                "notification not shown (%s: %s): %s - %s", type(err).__name__, err, title, message
-            )
+    def on_action(self, callback: Callable[[str], None]) -> None:
+        """Call `callback(action_key)` when the user clicks a notification's button."""
+        self.backend.on_action(callback)
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Send what is queued, then stop."""
+        self.backend.close(timeout)
 
 
 class EchoNotifier:
     """Writes notifications to a stream too (the terminal panel's user reads them there)."""
 
-    def __init__(self, write: object, also: DesktopNotifier | None = None) -> None:
+    def __init__(self, write: TextIO, also: DesktopNotifier | None = None) -> None:
         self._write = write
         self._also = also
 
-    def notify(self, title: str, message: str) -> None:
+    def notify(
+        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
+    ) -> None:
         """Print the notification, then pass it on."""
-        print(f"\n[{title}] {message}", file=self._write, flush=True)  # type: ignore[call-overload]
+        print(f"\n[{title}] {message}", file=self._write, flush=True)
         if self._also is not None:
-            self._also.notify(title, message)
+            self._also.notify(title, message, kind, actions)
+
+    def on_action(self, callback: Callable[[str], None]) -> None:
+        """Buttons exist only on the desktop's notifications."""
+        if self._also is not None:
+            self._also.on_action(callback)
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop the desktop notifier, if any."""
+        if self._also is not None:
+            self._also.close(timeout)

@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from tray_app.session import Phase, Settings, State, settled, step
@@ -41,8 +41,15 @@ log = logging.getLogger(__name__)
 class Notifier(Protocol):
     """Shows a message to the user without blocking."""
 
-    def notify(self, title: str, message: str) -> None:
-        """Show `message` under `title`."""
+    def notify(
+        self,
+        title: str,
+        message: str,
+        kind: str | None = None,
+        actions: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """Show `message` under `title`; a newer one of the same `kind` replaces it; `actions`
+        (key, button text) are offered where the desktop has buttons."""
 
 
 class IdleMonitor(Protocol):
@@ -205,7 +212,7 @@ class Runner:
         if isinstance(action, AWS_ACTIONS):
             self._work.put(action)
         elif isinstance(action, Notify):
-            self.notifier.notify(action.title, action.message)
+            self.notifier.notify(action.title, action.message, action.kind or None, action.actions)
         elif isinstance(action, SavePendingStop):
             self._save(lambda: self._files.set_pending_stop(action.pending), "the pending stop")
         elif isinstance(action, RecordSession):

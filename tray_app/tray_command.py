@@ -84,10 +84,13 @@ class TrayApp:
             skew_seconds=config.clock_skew_seconds,
         )
         executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
+        notifier = DesktopNotifier() if self.view else EchoNotifier(out, desktop_notifier())
+        # A button clicked on a notification ("Extend +30 min") is the same as its menu item.
+        notifier.on_action(self.act)
         self.runner = Runner(
             executor.perform,
             settings=settings,
-            notifier=DesktopNotifier() if self.view else EchoNotifier(out, desktop_notifier()),
+            notifier=notifier,
             idle=self.monitor,
             files=self.files,
             on_state=self._on_state,
@@ -141,7 +144,9 @@ class TrayApp:
             flush=True,
         )
         self.view = None
-        self.runner.notifier = EchoNotifier(self.out, desktop_notifier())
+        notifier = EchoNotifier(self.out, desktop_notifier())
+        notifier.on_action(self.act)
+        self.runner.notifier = notifier
         return self._serve_panel(hooks, failed_icon=True)
 
     def _serve_panel(self, hooks: list[power.Hook], failed_icon: bool) -> int:
@@ -165,8 +170,8 @@ class TrayApp:
         return self.exit_code
 
     def _icon_ready(self, icon: object) -> None:
-        """pystray's setup callback: the icon's loop runs; show it and start watching for quit."""
-        icon.visible = True  # type: ignore[attr-defined]
+        """pystray's setup callback: the icon's loop runs (the view shows the icon on its own
+        thread); start watching for quit."""
         if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
             from tray_app.power import windows  # noqa: PLC0415 - Windows only
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from tests.unit.recording_notifier import Notes
 from tray_app.holds import Shared
 from tray_app.runner import Runner
 from tray_app.session import Phase, Settings
@@ -22,15 +23,7 @@ from tray_app.session_events import (
 )
 from tray_app.state_files import StateFiles
 
-
-class Notes:
-    def __init__(self) -> None:
-        self.seen: list[tuple[str, str]] = []
-        self.lock = threading.Lock()
-
-    def notify(self, title: str, message: str) -> None:
-        with self.lock:
-            self.seen.append((title, message))
+T0 = 1_800_000_000.0
 
 
 class FakeAws:
@@ -79,6 +72,33 @@ def test_a_session_starts_and_quitting_stops_it(tmp_path: Path) -> None:
     assert r.shutdown("quit", timeout=5) is True
     assert not aws.enabled
     assert [e["reason"] for e in StateFiles(tmp_path).history()] == ["quit"]
+
+
+def test_the_timer_warning_reaches_the_notifier_with_its_kind_and_extend_button(
+    tmp_path: Path,
+) -> None:
+    aws, notes = FakeAws(), Notes()
+    now = [T0]
+    r = Runner(
+        aws,
+        settings=Settings(session_minutes=6),  # 6 minutes: the 5-minute warning is due in 1
+        notifier=notes,
+        idle=None,
+        files=StateFiles(tmp_path),
+        clock=lambda: now[0],
+        tick_seconds=0.05,
+    )
+    r.start()
+    assert r.wait_for(lambda s: s.phase is Phase.OFF, 5)
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    assert not r.state.warned_timer and notes.kinds == []
+    now[0] = T0 + 61  # a minute later: 4:59 left
+    assert r.wait_for(lambda s: s.warned_timer, 5)
+    r.extend(30)  # what the button's action does
+    assert r.wait_for(lambda s: not s.warned_timer, 5)
+    assert r.shutdown("quit", timeout=5) is True
+    assert ("timer-warning", (("extend", "Extend +30 min"),)) in notes.kinds
 
 
 def test_an_unconfirmed_stop_at_shutdown_is_left_pending(tmp_path: Path) -> None:

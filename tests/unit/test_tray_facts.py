@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.unit.recording_notifier import Notes
 from tray_app import config
 from tray_app.runner import Runner
 from tray_app.session import Phase, Settings, State
@@ -13,14 +14,6 @@ from tray_app.state_files import StateFiles
 from tray_app.tray_facts import TrayFacts, saved_length
 
 T0 = 1_800_000_000.0
-
-
-class Notes:
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def notify(self, title: str, message: str) -> None:
-        self.seen.append(title)
 
 
 class LatestRecord:
@@ -67,11 +60,11 @@ def test_stale_metrics_are_told_once_and_only_well_into_a_session(tmp_path: Path
     state = State(phase=Phase.ON, started_at=T0, deadline=T0 + 3600)
     facts, notes = facts_at(now, state, LatestRecord(T0 - 86400), tmp_path)
     facts.refresh_latest()
-    assert notes.seen == []  # five minutes in: yesterday's record is expected
+    assert notes.titles == []  # five minutes in: yesterday's record is expected
     now[0] = T0 + 700
     facts.refresh_latest()
     facts.refresh_latest()
-    assert notes.seen == ["Metrics are stale"]
+    assert notes.titles == ["Metrics are stale"]
     assert facts.facts().latest_line.endswith(" ago (stale)")
 
 
@@ -80,7 +73,7 @@ def test_fresh_metrics_are_not_stale(tmp_path: Path) -> None:
     state = State(phase=Phase.ON, started_at=T0, deadline=T0 + 3600)
     facts, notes = facts_at(now, state, LatestRecord(T0 + 1100), tmp_path)
     facts.refresh_latest()
-    assert notes.seen == [] and "stale" not in facts.facts().latest_line
+    assert notes.titles == [] and "stale" not in facts.facts().latest_line
 
 
 def test_the_chosen_length_is_used_and_remembered(tmp_path: Path) -> None:

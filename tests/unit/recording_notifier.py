@@ -1,0 +1,33 @@
+"""A notifier that keeps what it was asked to show: the runner's and the facts' stand-in."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+
+class Notes:
+    """Records each notification: (title, message) in `seen`, (kind, actions) in `kinds`."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self.kinds: list[tuple[str | None, tuple[tuple[str, str], ...]]] = []
+        self.lock = threading.Lock()
+
+    def notify(
+        self,
+        title: str,
+        message: str,
+        kind: str | None = None,
+        actions: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """Record it (from any thread)."""
+        with self.lock:
+            self.seen.append((title, message))
+            self.kinds.append((kind, tuple(actions)))
+
+    @property
+    def titles(self) -> list[str]:
+        """The titles, in order."""
+        with self.lock:
+            return [title for title, _ in self.seen]

@@ -1,0 +1,197 @@
+"""The notifiers without a desktop: the Windows and macOS ones with fakes of plyer's API, the
+choice per platform, and the Linux one with no bus to talk to."""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+import sys
+import threading
+import time
+from unittest import mock
+
+import pytest
+from plyer.facades import Notification
+
+from tray_app import notifiers
+from tray_app.notifier import DesktopNotifier, EchoNotifier
+from tray_app.notifiers.freedesktop import FreedesktopNotifier
+from tray_app.notifiers.macos import MacNotifier
+from tray_app.notifiers.windows import WindowsNotifier
+
+EXTEND = [("extend", "Extend +30 min")]
+
+
+def fake_plyer() -> mock.Mock:
+    """plyer's notification object as its facade defines it."""
+    fake: mock.Mock = mock.create_autospec(Notification, instance=True)
+    return fake
+
+
+@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
+def test_plyer_gets_each_notification_with_an_expiry_and_our_name(make: type) -> None:
+    plyer = fake_plyer()
+    notifier = make(load=lambda: plyer)
+    notifier.notify("5 min left", "Extend to keep studying.", "timer-warning", EXTEND)
+    notifier.notify("AWS unreachable", "no network")
+    notifier.close()
+    assert plyer.notify.call_args_list == [
+        mock.call(
+            title=title,
+            message=message,
+            app_name="pipeline-tray",
+            app_icon="",  # a string: None raises in plyer
+            timeout=10,
+        )
+        for title, message in [
+            ("5 min left", "Extend to keep studying."),
+            ("AWS unreachable", "no network"),
+        ]
+    ]
+
+
+@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
+def test_a_slow_plyer_never_holds_up_the_caller(make: type) -> None:
+    plyer = fake_plyer()
+    release = threading.Event()
+    plyer.notify.side_effect = lambda **_: release.wait(5)
+    notifier = make(load=lambda: plyer)
+    start = time.monotonic()
+    for n in range(3):
+        notifier.notify(f"note {n}", "body")
+    assert time.monotonic() - start < 0.5
+    release.set()
+    notifier.close()
+    assert plyer.notify.call_count == 3
+
+
+@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
+def test_plyer_failing_is_logged_not_raised_and_the_next_one_still_goes(
+    make: type, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    plyer = fake_plyer()
+    plyer.notify.side_effect = [OSError("Shell_NotifyIconW failed."), None]
+    notifier = make(load=lambda: plyer)
+    with caplog.at_level(logging.WARNING):
+        notifier.notify("first", "fails")
+        notifier.notify("second", "shown")
+        notifier.close()
+    assert plyer.notify.call_count == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "notification not shown (OSError: Shell_NotifyIconW failed.): first - fails"
+    ]
+    assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
+def test_a_plyer_backend_that_cannot_load_is_said_once_in_the_log(
+    make: type, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def load() -> Notification:
+        raise ImportError("No module named 'pyobjus'")
+
+    notifier = make(load=load)
+    with caplog.at_level(logging.WARNING):
+        notifier.notify("first", "lost")
+        time.sleep(0.2)
+        notifier.notify("second", "lost too")
+        notifier.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "no desktop notifications: plyer cannot load here (ImportError: No module named 'pyobjus')"
+    ]
+    assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
+def test_plyer_notifiers_take_an_action_callback_and_never_call_it(make: type) -> None:
+    plyer = fake_plyer()
+    notifier = make(load=lambda: plyer)
+    called: list[str] = []
+    notifier.on_action(called.append)
+    notifier.notify("5 min left", "Extend from the menu.", "timer-warning", EXTEND)
+    notifier.close()
+    assert called == []
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [("win32", WindowsNotifier), ("darwin", MacNotifier), ("linux", FreedesktopNotifier)],
+)
+def test_the_notifier_is_chosen_by_platform(
+    monkeypatch: pytest.MonkeyPatch, platform: str, expected: type
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    chosen = notifiers.choose()
+    assert type(chosen) is expected
+    assert type(DesktopNotifier().backend) is expected
+
+
+def test_desktop_notifier_and_echo_pass_kind_actions_and_callbacks_on() -> None:
+    backend = mock.create_autospec(FreedesktopNotifier, instance=True)
+    out = io.StringIO()
+    echo = EchoNotifier(out, DesktopNotifier(backend))
+    echo.notify("5 min left", "Extend to keep studying.", "timer-warning", EXTEND)
+    echo.on_action(print)
+    echo.close()
+    assert out.getvalue() == "\n[5 min left] Extend to keep studying.\n"
+    backend.notify.assert_called_once_with(
+        "5 min left", "Extend to keep studying.", "timer-warning", EXTEND
+    )
+    backend.on_action.assert_called_once_with(print)
+    backend.close.assert_called_once_with(3.0)
+
+
+# -- Linux with no bus ---------------------------------------------------------------------
+
+NO_BUS = [
+    "unix:path=/nonexistent/pipeline-tray-test/bus",  # no such socket
+    "tcp:host=127.0.0.1,port=9",  # a transport jeepney does not speak
+    "not an address",
+]
+
+
+@pytest.mark.parametrize("address", NO_BUS)
+def test_no_bus_notify_returns_at_once_and_logs_one_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, address: str
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    notifier = FreedesktopNotifier()
+    with caplog.at_level(logging.DEBUG, logger="tray_app.notifiers"):
+        start = time.monotonic()
+        for n in range(5):
+            notifier.notify(f"note {n}", "body", actions=EXTEND)
+        assert time.monotonic() - start < 0.2
+        time.sleep(0.3)
+        notifier.notify("after", "the notifier went quiet")
+        notifier.close()
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("no desktop notifications: cannot reach the session D-Bus")
+
+
+NO_BUS_SCRIPT = """
+import time
+from tray_app.notifier import DesktopNotifier
+notifier = DesktopNotifier()
+for n in range(3):
+    notifier.notify("Study session ended", "Switched off (timer)", actions=[("a", "A")])
+time.sleep(0.5)
+notifier.close()
+"""
+
+
+@pytest.mark.parametrize("address", NO_BUS)
+def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None:
+    # A process of its own, as a user's terminal would run it: no pytest log capture, no
+    # log_setup; what it writes to stdout and stderr is what a person would see.
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "DBUS_SESSION_BUS_ADDRESS": address}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_BUS_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
