@@ -35,13 +35,14 @@ from moto import mock_aws  # noqa: E402
 
 from tests.emulator_process import put_metrics  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
-from tray_app import config, pricing  # noqa: E402
-from tray_app.executor import Executor  # noqa: E402
-from tray_app.gateway.holds_store import HoldStore, session_key  # noqa: E402
-from tray_app.gateway.pipeline import Pipeline  # noqa: E402
-from tray_app.gateway.session import AwsSession  # noqa: E402
-from tray_app.session import Settings, State, step  # noqa: E402
-from tray_app.session_events import AWS_ACTIONS, Event, Failed, StartRequested, Tick  # noqa: E402
+from tray_app.app import config  # noqa: E402
+from tray_app.app.executor import Executor  # noqa: E402
+from tray_app.aws.client_session import AwsSession  # noqa: E402
+from tray_app.aws.holds_store import HoldStore, session_key  # noqa: E402
+from tray_app.aws.pipeline import Pipeline  # noqa: E402
+from tray_app.core import pricing  # noqa: E402
+from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, Tick  # noqa: E402
+from tray_app.core.machine import Settings, State, step  # noqa: E402
 
 REGION = "eu-west-1"
 BILLABLE_SERVICES = {"dynamodb", "s3"}
@@ -278,7 +279,7 @@ def main() -> int:
     lambda_hour = pricing.estimated_cost_usd(12)
     print(
         f"   (b) is one 60-min session from its Join to its timer's Leave. Reference: the rule's "
-        f"12 function runs an hour cost ${lambda_hour:.7f} in Lambda alone (tray_app.pricing): "
+        f"12 function runs an hour cost ${lambda_hour:.7f} in Lambda alone (core/pricing.py): "
         f"(b) {held / lambda_hour:.1f}x, (c) {followed / lambda_hour:.1f}x that"
     )
     moto_get = studying.units.get("GetItem", 0) / max(1, studying.calls["dynamodb.GetItem"])

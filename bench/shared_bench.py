@@ -35,7 +35,7 @@ import boto3  # noqa: E402 - after the path is set
 from tests.emulator_process import emulator_process  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
 from tests.tray_process import REGION, RULE, Tray  # noqa: E402
-from tray_app.gateway.holds_store import session_key  # noqa: E402
+from tray_app.aws.holds_store import session_key  # noqa: E402
 
 POLL_SECONDS = 1
 TARGET_SECONDS = POLL_SECONDS + 1

@@ -33,8 +33,8 @@ import boto3  # noqa: E402 - after the path is set
 from tests.desktop.conftest import Desktop, share  # noqa: E402
 from tests.emulator_process import EMULATOR_SCRIPT  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
-from tray_app.gateway.pipeline import Pipeline  # noqa: E402
-from tray_app.gateway.session import AwsSession  # noqa: E402
+from tray_app.aws.client_session import AwsSession  # noqa: E402
+from tray_app.aws.pipeline import Pipeline  # noqa: E402
 
 REGION = "eu-west-1"
 GREY, GREEN, BLUE = (138, 143, 152), (46, 158, 68), (47, 111, 208)
@@ -316,7 +316,7 @@ def clicks(
 
 def direct_calls(endpoint: str, count: int) -> list[float]:
     """The gateway's own start and stop calls, timed without the tray around them."""
-    from tray_app import config  # noqa: PLC0415
+    from tray_app.app import config  # noqa: PLC0415
 
     settings = config.load({"endpoint_url": endpoint, "region": REGION}, env={})
     pipeline = Pipeline(AwsSession(settings), settings)

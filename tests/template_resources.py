@@ -6,7 +6,7 @@ from typing import Any
 
 from cfnlint.decode import decode
 
-from tray_app.lambda_package import TEMPLATE
+from tray_app.aws.lambda_package import TEMPLATE
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:data-collector"
 

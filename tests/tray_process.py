@@ -14,7 +14,7 @@ from pathlib import Path
 
 import boto3
 
-from tray_app.target_input import deadline_of
+from tray_app.aws.target_input import deadline_of
 
 REGION = "eu-west-1"
 RULE = "data-collector-schedule"

@@ -2,6 +2,6 @@
 
 import sys
 
-from tray_app.cli import main
+from tray_app.commands.cli import main
 
 sys.exit(main())

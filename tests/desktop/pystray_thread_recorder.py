@@ -17,8 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tray_app import tray_view  # after the path is set
-from tray_app.cli import main
+from tray_app.commands.cli import main
+from tray_app.desktop import tray_view  # after the path is set
 
 PUBLIC = {"icon", "title", "menu", "visible"}
 CALLS = ("update_menu", "stop", "notify", "remove_notification")

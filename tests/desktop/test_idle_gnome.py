@@ -7,7 +7,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 from tests.desktop.conftest import start_mock, stop
-from tray_app.idle.gnome_dbus import IDLE_MONITOR, GnomeIdle
+from tray_app.desktop.idle.gnome_dbus import IDLE_MONITOR, GnomeIdle
 
 pytestmark = pytest.mark.desktop
 

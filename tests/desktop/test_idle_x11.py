@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tray_app import idle
-from tray_app.idle.x11 import X11Idle
+from tray_app.desktop import idle
+from tray_app.desktop.idle.x11 import X11Idle
 
 pytestmark = pytest.mark.desktop
 

@@ -13,7 +13,7 @@ from jeepney.io.blocking import open_dbus_connection
 
 from tests.desktop.conftest import start_mock, stop
 from tests.tray_process import Tray, eventually, rule
-from tray_app.power.logind import LOGIN1
+from tray_app.desktop.power.logind import LOGIN1
 
 pytestmark = pytest.mark.desktop
 MOCK = DBusAddress(

@@ -20,7 +20,7 @@ from PIL import ImageGrab
 from tests.desktop.conftest import name_has_owner, require, start_mock, stop
 from tests.desktop.notify_bus import MOCK, SERVER, BusLog, call
 from tests.tray_process import Tray, eventually, rule, start_session
-from tray_app.notifiers.freedesktop import FreedesktopNotifier
+from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
 
 pytestmark = pytest.mark.desktop
 NOTIFICATION_DAEMON = "/usr/lib/notification-daemon/notification-daemon"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.desktop.conftest import Desktop, share
 from tests.tray_process import REGION, RULE, Tray, eventually, rule
-from tray_app.gateway.holds_store import session_key
+from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.desktop
 GREY = (138, 143, 152)

@@ -10,7 +10,7 @@ import pytest
 from tests.faults.conftest import notifications
 from tests.faults.fault_proxy import FaultProxy, network_down
 from tests.tray_process import Tray, eventually, rule, start_session
-from tray_app.gateway.session import TOTAL_ATTEMPTS
+from tray_app.aws.client_session import TOTAL_ATTEMPTS
 
 pytestmark = pytest.mark.functional
 

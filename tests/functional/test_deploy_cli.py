@@ -16,7 +16,10 @@ import botocore.parsers
 import pytest
 
 from tests.emulator_process import iam_enforced
-from tray_app import cli, config, lambda_package, stack_commands
+from tray_app.app import config
+from tray_app.aws import lambda_package
+from tray_app.commands import cli
+from tray_app.commands import stack_command as stack_commands
 
 pytestmark = pytest.mark.functional
 REGION = "eu-west-1"

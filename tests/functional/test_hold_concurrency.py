@@ -20,13 +20,13 @@ import pytest
 
 from tests.faults.fault_proxy import Fault, FaultProxy
 from tests.tray_process import REGION, RULE
-from tray_app import config
-from tray_app.executor import Executor
-from tray_app.gateway.holds_store import HoldStore
-from tray_app.gateway.pipeline import Pipeline
-from tray_app.gateway.session import AwsSession
-from tray_app.holds import Judge, hold_for
-from tray_app.session_events import AwsAction, Beat, Done, EndAll, Event, Join, Leave
+from tray_app.app import config
+from tray_app.app.executor import Executor
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.holds_store import HoldStore
+from tray_app.aws.pipeline import Pipeline
+from tray_app.core.events import AwsAction, Beat, Done, EndAll, Event, Join, Leave
+from tray_app.core.holds import Judge, hold_for
 
 pytestmark = pytest.mark.functional
 CLIENTS = 8

@@ -16,10 +16,10 @@ from moto import mock_aws
 
 from tests.emulator_process import put_metrics
 from tests.template_resources import FUNCTION_ARN, create_pipeline
-from tray_app import config
-from tray_app.errors import AwsError
-from tray_app.gateway.pipeline import InvokeError, Pipeline
-from tray_app.gateway.session import AwsSession
+from tray_app.app import config
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.pipeline import InvokeError, Pipeline
+from tray_app.core.errors import AwsError
 
 pytestmark = pytest.mark.functional
 REGION = "eu-west-1"

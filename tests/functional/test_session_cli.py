@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from tests.template_resources import create_pipeline
-from tray_app.target_input import deadline_of
+from tray_app.aws.target_input import deadline_of
 
 pytestmark = pytest.mark.functional
 REGION = "eu-west-1"

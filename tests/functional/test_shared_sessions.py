@@ -16,7 +16,7 @@ import pytest
 
 from tests.faults.fault_proxy import FaultProxy
 from tests.tray_process import REGION, RULE, Tray, eventually, rule
-from tray_app.gateway.holds_store import session_key
+from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.functional
 Device = Callable[[str], Tray]

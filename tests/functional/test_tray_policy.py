@@ -17,12 +17,12 @@ from moto import mock_aws
 
 from tests.emulator_process import set_free_actions
 from tests.template_resources import create_pipeline, resource
-from tray_app import config
-from tray_app.errors import AwsError
-from tray_app.gateway.holds_store import HoldStore
-from tray_app.gateway.pipeline import Pipeline
-from tray_app.gateway.session import AwsSession
-from tray_app.holds import Judge, hold_for, join
+from tray_app.app import config
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.holds_store import HoldStore
+from tray_app.aws.pipeline import Pipeline
+from tray_app.core.errors import AwsError
+from tray_app.core.holds import Judge, hold_for, join
 
 pytestmark = pytest.mark.functional
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "tray-user.json"

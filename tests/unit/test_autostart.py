@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tray_app import autostart
+from tray_app.desktop import autostart
 
 ARGV = ["/home/me/My Apps/.venv/bin/python", "-m", "tray_app", "tray"]
 

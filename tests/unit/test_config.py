@@ -5,8 +5,9 @@ import botocore
 import botocore.session
 import pytest
 
-from tray_app import config
-from tray_app.errors import ConfigError
+from tray_app.app import config
+from tray_app.aws import regions
+from tray_app.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -209,7 +210,7 @@ def test_a_region_far_from_every_known_one_lists_them_with_botocores_version() -
 
 
 def test_known_regions_are_botocores_in_every_partition() -> None:
-    known = config.known_regions()
+    known = regions.known_regions()
     assert {"eu-west-1", "us-east-1", "cn-north-1", "us-gov-west-1"} <= known
     session = botocore.session.get_session()
     for partition in session.get_available_partitions():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tray_app.device import cli_identity, device_id, tray_identity
+from tray_app.app.device import cli_identity, device_id, tray_identity
 
 
 def test_the_id_is_made_once_and_kept(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from tray_app.errors import CredentialsError, NotFoundError
-from tray_app.gateway.errors import translate
+from tray_app.aws.error_messages import translate
+from tray_app.core.errors import CredentialsError, NotFoundError
 
 
 def client_error(code: str, operation: str = "DescribeRule", message: str = "boom") -> ClientError:

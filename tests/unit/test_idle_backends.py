@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from tray_app import idle
-from tray_app.idle.macos import parse_hid_idle_seconds
-from tray_app.idle.windows import idle_milliseconds
+from tray_app.desktop import idle
+from tray_app.desktop.idle.macos import parse_hid_idle_seconds
+from tray_app.desktop.idle.windows import idle_milliseconds
 
 IOREG = """
 +-o IOHIDSystem  <class IOHIDSystem, id 0x100000253, registered, matched, active, busy 0>

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tray_app import instance_lock
-from tray_app.instance_lock import AlreadyRunningError, InstanceLock
+from tray_app.desktop import instance_lock
+from tray_app.desktop.instance_lock import AlreadyRunningError, InstanceLock
 
 ROOT = Path(__file__).resolve().parents[2]
 
 HOLD = """
 import sys
 from pathlib import Path
-from tray_app.instance_lock import InstanceLock
+from tray_app.desktop.instance_lock import InstanceLock
 InstanceLock(Path(sys.argv[1])).acquire()
 print("held", flush=True)
 sys.stdin.read()
@@ -28,7 +28,7 @@ sys.stdin.read()
 TRY = """
 import sys
 from pathlib import Path
-from tray_app.instance_lock import AlreadyRunningError, InstanceLock
+from tray_app.desktop.instance_lock import AlreadyRunningError, InstanceLock
 try:
     InstanceLock(Path(sys.argv[1])).acquire()
 except AlreadyRunningError as err:

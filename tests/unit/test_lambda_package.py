@@ -3,7 +3,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from tray_app import lambda_package
+from tray_app.aws import lambda_package
 
 
 def test_same_source_gives_the_same_bytes() -> None:

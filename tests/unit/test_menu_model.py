@@ -2,10 +2,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tray_app import menu_model, status_text
-from tray_app.holds import Hold, Judge, Shared
-from tray_app.menu_model import Facts, Item
-from tray_app.session import Phase, State
+from tray_app.core import menu_model, status_text
+from tray_app.core.holds import Hold, Judge, Shared
+from tray_app.core.machine import Phase, State
+from tray_app.core.menu_model import Facts, Item
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
 FACTS = Facts(

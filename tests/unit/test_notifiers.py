@@ -14,11 +14,11 @@ from unittest import mock
 import pytest
 from plyer.facades import Notification
 
-from tray_app import notifiers
-from tray_app.notifier import DesktopNotifier, EchoNotifier
-from tray_app.notifiers.freedesktop import FreedesktopNotifier
-from tray_app.notifiers.macos import MacNotifier
-from tray_app.notifiers.windows import WindowsNotifier
+from tray_app.desktop import notifiers
+from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
+from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
+from tray_app.desktop.notifiers.macos import MacNotifier
+from tray_app.desktop.notifiers.windows import WindowsNotifier
 
 EXTEND = [("extend", "Extend +30 min")]
 
@@ -157,7 +157,7 @@ def test_no_bus_notify_returns_at_once_and_logs_one_line(
 ) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     notifier = FreedesktopNotifier()
-    with caplog.at_level(logging.DEBUG, logger="tray_app.notifiers"):
+    with caplog.at_level(logging.DEBUG, logger="tray_app.desktop.notifiers"):
         start = time.monotonic()
         for n in range(5):
             notifier.notify(f"note {n}", "body", actions=EXTEND)
@@ -172,7 +172,7 @@ def test_no_bus_notify_returns_at_once_and_logs_one_line(
 
 NO_BUS_SCRIPT = """
 import time
-from tray_app.notifier import DesktopNotifier
+from tray_app.desktop.notifiers.facade import DesktopNotifier
 notifier = DesktopNotifier()
 for n in range(3):
     notifier.notify("Study session ended", "Switched off (timer)", actions=[("a", "A")])

@@ -3,9 +3,9 @@ at most once a minute, the last minute included."""
 
 from __future__ import annotations
 
-from tray_app.holds import Hold, Judge, Shared
-from tray_app.session import Phase, State
-from tray_app.terminal_panel import state_line
+from tray_app.core.holds import Hold, Judge, Shared
+from tray_app.core.machine import Phase, State
+from tray_app.desktop.terminal_panel import state_line
 
 T0 = 1_800_000_000.0
 ME = Judge("desk")

@@ -10,8 +10,9 @@ from collector.event import BadEventError, parse_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tray_app import config
-from tray_app.errors import ConfigError
+from tray_app.app import config
+from tray_app.aws import regions
+from tray_app.core.errors import ConfigError
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -133,7 +134,7 @@ def test_a_variable_of_ours_is_known_or_named(suffix: str) -> None:
     assert name in config.variable_names()
 
 
-REGIONS = sorted(config.known_regions())
+REGIONS = sorted(regions.known_regions())
 
 
 @given(

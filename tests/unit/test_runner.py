@@ -6,10 +6,9 @@ import threading
 from pathlib import Path
 
 from tests.unit.recording_notifier import Notes
-from tray_app.holds import Shared
-from tray_app.runner import Runner
-from tray_app.session import Phase, Settings
-from tray_app.session_events import (
+from tray_app.app.runner import Runner
+from tray_app.app.state_files import StateFiles
+from tray_app.core.events import (
     AwsAction,
     Disable,
     Done,
@@ -21,7 +20,8 @@ from tray_app.session_events import (
     Poll,
     Polled,
 )
-from tray_app.state_files import StateFiles
+from tray_app.core.holds import Shared
+from tray_app.core.machine import Phase, Settings
 
 T0 = 1_800_000_000.0
 

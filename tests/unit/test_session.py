@@ -9,17 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from tray_app.holds import Hold, Shared
-from tray_app.session import (
-    IllegalTransitionError,
-    Phase,
-    Settings,
-    State,
-    next_tick,
-    settled,
-    step,
-)
-from tray_app.session_events import (
+from tray_app.core.events import (
     Action,
     Adopt,
     Beat,
@@ -44,6 +34,16 @@ from tray_app.session_events import (
     StopRequested,
     Tick,
     Toggle,
+)
+from tray_app.core.holds import Hold, Shared
+from tray_app.core.machine import (
+    IllegalTransitionError,
+    Phase,
+    Settings,
+    State,
+    next_tick,
+    settled,
+    step,
 )
 
 T0 = 1_800_000_000.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tray_app.session import Phase, Settings, State, step
-from tray_app.session_events import (
+from tray_app.core.auto_off_warnings import EXTEND
+from tray_app.core.events import (
     Action,
     Done,
     ExtendRequested,
@@ -14,7 +14,7 @@ from tray_app.session_events import (
     StartRequested,
     Tick,
 )
-from tray_app.session_warnings import EXTEND
+from tray_app.core.machine import Phase, Settings, State, step
 
 T0 = 1_800_000_000.0
 TRAY = Settings(session_minutes=60, idle_minutes=15, poll_seconds=30, holder="desk")

@@ -1,13 +1,13 @@
-"""The holds' arithmetic (tray_app/holds.py) as tables: liveness with skew, and each change."""
+"""The holds' arithmetic (tray_app/core/holds.py) as tables: liveness with skew, and each change."""
 
 from __future__ import annotations
 
 import pytest
 
-from tray_app import holds
-from tray_app.holds import Hold, Judge, Shared
-from tray_app.session_events import Adopt, Beat, EndAll, Expire, Join, Leave
-from tray_app.share_plan import plan
+from tray_app.core import holds
+from tray_app.core.events import Adopt, Beat, EndAll, Expire, Join, Leave
+from tray_app.core.holds import Hold, Judge, Shared
+from tray_app.core.share_plan import plan
 
 T0 = 1_800_000_000
 DESK = Judge("desk")

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 from botocore.stub import Stubber
 
-from tray_app import config
-from tray_app.errors import AwsError
-from tray_app.gateway.session import AwsSession
-from tray_app.gateway.stack import StackGateway, WaitLimits
+from tray_app.app import config
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.stack import StackGateway, WaitLimits
+from tray_app.core.errors import AwsError
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

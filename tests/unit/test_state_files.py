@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.instance_lock import AlreadyRunningError, InstanceLock
-from tray_app.pricing import estimated_cost_usd
-from tray_app.state_files import StateFiles
+from tray_app.app.state_files import StateFiles
+from tray_app.core.pricing import estimated_cost_usd
+from tray_app.desktop.instance_lock import AlreadyRunningError, InstanceLock
 
 
 def test_pending_stop_marker_round_trip(tmp_path: Path) -> None:

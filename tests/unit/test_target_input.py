@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from tray_app.target_input import deadline_of, with_deadline
+from tray_app.aws.target_input import deadline_of, with_deadline
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:data-collector"
 OURS: dict[str, Any] = {

@@ -6,7 +6,7 @@ from typing import Any
 from cfnlint.api import ManualArgs, lint_file
 
 from tests.template_resources import default, load_template, resource
-from tray_app.lambda_package import TEMPLATE
+from tray_app.aws.lambda_package import TEMPLATE
 
 
 def statements() -> list[dict[str, Any]]:

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.unit.recording_notifier import Notes
-from tray_app import config
-from tray_app.runner import Runner
-from tray_app.session import Phase, Settings, State
-from tray_app.session_events import AwsAction, Event, Polled
-from tray_app.state_files import StateFiles
-from tray_app.tray_facts import TrayFacts, saved_length
+from tray_app.app import config
+from tray_app.app.facts import TrayFacts, saved_length
+from tray_app.app.runner import Runner
+from tray_app.app.state_files import StateFiles
+from tray_app.core.events import AwsAction, Event, Polled
+from tray_app.core.machine import Phase, Settings, State
 
 T0 = 1_800_000_000.0
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tray_app import tray_view, ui_thread
-from tray_app.holds import Judge
-from tray_app.menu_model import Facts
-from tray_app.session import Phase, State
+from tray_app.core.holds import Judge
+from tray_app.core.machine import Phase, State
+from tray_app.core.menu_model import Facts
+from tray_app.desktop import tray_view, ui_thread
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
 FACTS = Facts(

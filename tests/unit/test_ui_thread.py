@@ -11,8 +11,8 @@ from unittest import mock
 
 import pytest
 
-from tray_app import ui_thread
-from tray_app.ui_thread import WM_UI_JOB, AppKitPost, GLibPost, Win32Post
+from tray_app.desktop import ui_thread
+from tray_app.desktop.ui_thread import WM_UI_JOB, AppKitPost, GLibPost, Win32Post
 
 
 def backend_class(module: str) -> type:
@@ -40,7 +40,7 @@ def test_backend_of_an_icon_and_of_its_class(module: str, backend: str | None) -
 
 def test_a_subclass_of_ours_keeps_its_backend() -> None:
     themed = type("ThemedIcon", (backend_class("pystray._appindicator"),), {})
-    themed.__module__ = "tray_app.appindicator_icon"
+    themed.__module__ = "tray_app.desktop.appindicator_icon"
     assert ui_thread.backend_of(themed()) == "appindicator"
 
 
@@ -80,7 +80,7 @@ def test_a_failing_job_is_logged_and_the_loop_goes_on(caplog: pytest.LogCaptureF
 
     post(broken)
     post(lambda: done.append("after"))
-    with caplog.at_level(logging.ERROR, logger="tray_app.ui_thread"):
+    with caplog.at_level(logging.ERROR, logger="tray_app.desktop.ui_thread"):
         loop.iterate()
     assert done == ["after"]
     assert loop.sources == []  # not retried either

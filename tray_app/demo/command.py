@@ -16,15 +16,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from tray_app import APP_NAME, config, log_setup, stack_commands, tray_command
+from tray_app import APP_NAME
+from tray_app.app import config, log_setup
+from tray_app.app.preparation import Preparation
+from tray_app.app.state_files import default_state_dir
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.stack import WaitLimits
+from tray_app.commands import stack_command as stack_commands
+from tray_app.commands import tray_command
+from tray_app.core.errors import PipelineTrayError
+from tray_app.core.resolved_config import Config
 from tray_app.demo.front_door import FrontDoor
 from tray_app.demo.invoke_endpoint import InvokeEndpoint
 from tray_app.demo.schedule import ScheduleEmulator
-from tray_app.errors import PipelineTrayError
-from tray_app.gateway.session import AwsSession
-from tray_app.gateway.stack import WaitLimits
-from tray_app.preparation import Preparation
-from tray_app.state_files import default_state_dir
 
 REGION = "eu-west-1"
 PERIOD_SECONDS = 300  # the stack's rate(5 minutes)
@@ -69,9 +73,7 @@ def run(out: TextIO, speed: float, terminal: bool, tray: bool = True) -> int:
 class Backend:
     """The emulator, the local Invoke endpoint, our deployed stack and the schedule."""
 
-    def __init__(
-        self, door: FrontDoor, settings: config.Config, out: TextIO, period: float
-    ) -> None:
+    def __init__(self, door: FrontDoor, settings: Config, out: TextIO, period: float) -> None:
         self.door, self.settings, self.out, self.period = door, settings, out, period
         self._stops: list[Callable[[], None]] = []
 
@@ -153,7 +155,7 @@ def _isolate_from_real_aws() -> str:
     return home
 
 
-def _assert_local(settings: config.Config) -> None:
+def _assert_local(settings: Config) -> None:
     aws = AwsSession(settings)
     for service in SERVICES:
         url = str(aws.client(service).meta.endpoint_url)

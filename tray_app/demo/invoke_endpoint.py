@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 import boto3
 from botocore.exceptions import ClientError
 
-from tray_app.lambda_package import LAMBDA_SOURCE
+from tray_app.aws.lambda_package import LAMBDA_SOURCE
 
 PATH_PREFIX = "/2015-03-31/functions/"
 

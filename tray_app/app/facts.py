@@ -1,0 +1,151 @@
+"""What the tray menu shows beside the session: latest metric, this week's history, preferences.
+
+Reading those costs AWS calls or file reads, so they are cached and refreshed when something
+happened (a session started or ended, an invoke), or every few minutes during a session.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from tray_app.app.runner import Runner
+from tray_app.app.state_files import StateFiles
+from tray_app.aws.pipeline import Pipeline
+from tray_app.core import status_text
+from tray_app.core.errors import AwsError
+from tray_app.core.machine import Phase, State
+from tray_app.core.menu_model import Facts
+from tray_app.core.ports import Notifier
+from tray_app.core.resolved_config import Config
+
+REFRESH_SECONDS = 300  # one schedule period: newer data cannot exist sooner
+PREFERENCES = "preferences.json"
+
+
+class TrayFacts:
+    """Cached facts for the menu, refreshed on the runner's AWS worker."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        region: str,
+        runner: Runner,
+        pipeline: Pipeline,
+        files: StateFiles,
+        idle_available: bool,
+        on_change: Callable[[], None],
+        notifier: Notifier | None = None,
+    ) -> None:
+        self._config, self._region = config, region
+        self._runner, self._pipeline, self._files = runner, pipeline, files
+        self._idle_available = idle_available
+        self._on_change = on_change
+        self._notifier = notifier
+        self._stale_told = False
+        self._lock = threading.Lock()
+        self._latest: dict[str, Any] | None = None
+        self._latest_error: str | None = None
+        self._history = status_text.week_line(files.history(), time.time())
+        self._fetched_at = 0.0
+        self._seen: tuple[Phase, int, bool] = (Phase.UNKNOWN, 0, False)
+
+    def facts(self) -> Facts:
+        """The facts as of now."""
+        with self._lock:
+            latest, error, history = self._latest, self._latest_error, self._history
+        state = self._runner.state
+        line = error or status_text.metric_line(latest, self._runner.clock())
+        if state.phase is Phase.ON and latest and _stale(latest, self._runner.clock()):
+            line += " (stale)"
+        return Facts(
+            session_minutes=self._runner.settings.session_minutes,
+            idle_minutes=self._config.idle_minutes,
+            idle_available=self._idle_available,
+            latest_line=line,
+            history_line=history,
+            region=self._region,
+            rule=self._config.rule,
+            function=self._config.function,
+            table=self._config.table,
+            judge=self._runner.settings.judge,
+        )
+
+    def observe(self, state: State) -> None:
+        """Called with every new state: decides what to refresh."""
+        phase, invocations, holding = self._seen
+        self._seen = (state.phase, state.invocations, state.holding)
+        now = self._runner.clock()
+        # A session of ours ended (the rule went off, or we left one others still hold).
+        if (phase is not Phase.OFF and state.phase is Phase.OFF) or (holding and not state.holding):
+            self._runner.submit(self._reload_history)
+        due = state.phase is Phase.ON and now - self._fetched_at >= REFRESH_SECONDS
+        if due or state.invocations != invocations or self._fetched_at == 0.0:
+            self._fetched_at = now
+            self._runner.submit(self.refresh_latest)
+
+    def refresh_latest(self) -> None:
+        """Read the newest record (on the AWS worker)."""
+        try:
+            latest, error = self._pipeline.latest_metric(), None
+        except AwsError as err:
+            latest, error = None, f"unavailable ({err})"
+        with self._lock:
+            self._latest, self._latest_error = latest, error
+        self._tell_if_stale(latest)
+        self._on_change()
+
+    def _tell_if_stale(self, latest: dict[str, Any] | None) -> None:
+        # Only a session older than two periods can expect a fresh record: a new session starts
+        # with the last one's old record.
+        state, now = self._runner.state, self._runner.clock()
+        running = state.phase is Phase.ON and state.started_at is not None
+        stale = (
+            running
+            and now - (state.started_at or now) > 2 * REFRESH_SECONDS
+            and (latest is None or _stale(latest, now))
+        )
+        if stale and not self._stale_told and self._notifier is not None:
+            self._notifier.notify(
+                "Metrics are stale",
+                "No new record for over 10 minutes of study: check the function's logs "
+                "(menu: Open in AWS console → Logs).",
+            )
+        self._stale_told = stale
+
+    def _reload_history(self) -> None:
+        line = status_text.week_line(self._files.history(), time.time())
+        with self._lock:
+            self._history = line
+        self._on_change()
+
+    def choose_length(self, minutes: int) -> None:
+        """Use `minutes` for the next sessions and remember it across restarts."""
+        self._runner.settings = replace(self._runner.settings, session_minutes=minutes)
+        try:
+            self._files.directory.mkdir(parents=True, exist_ok=True)
+            (self._files.directory / PREFERENCES).write_text(
+                json.dumps({"session_minutes": minutes})
+            )
+        except OSError:
+            pass  # the choice still holds for this run; the menu shows it
+        self._on_change()
+
+
+def saved_length(files: StateFiles) -> int | None:
+    """The session length chosen in the menu last time, if any."""
+    try:
+        value = json.loads((files.directory / PREFERENCES).read_text()).get("session_minutes")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _stale(record: dict[str, Any], now: float) -> bool:
+    stamp = record.get("timestamp")
+    return isinstance(stamp, int | float) and now - stamp > 2 * REFRESH_SECONDS

@@ -1,0 +1,155 @@
+"""`status`, `start`, `stop`, `invoke`, `latest`: one-shot session commands for scripts."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from tray_app.app.device import cli_identity
+from tray_app.app.executor import Executor, invoke_summary
+from tray_app.app.state_files import default_state_dir
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.holds_store import HoldStore
+from tray_app.aws.pipeline import Pipeline
+from tray_app.core import holds, status_text
+from tray_app.core.errors import AwsError
+from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, StopRequested
+from tray_app.core.machine import Phase, Settings, State, step
+from tray_app.core.resolved_config import Config
+
+Clock = Callable[[], float]
+
+
+def _pipeline(config: Config) -> Pipeline:
+    return Pipeline(AwsSession(config), config)
+
+
+def _settings(config: Config) -> Settings:
+    # No heartbeat: the CLI's hold lasts its N minutes; after the command exits, a running tray
+    # on this device or the function's guard ends the session when it runs out.
+    me = cli_identity(default_state_dir(), config.device_name)
+    return Settings(
+        session_minutes=config.session_minutes,
+        idle_minutes=config.idle_minutes,
+        heartbeat_seconds=None,
+        holder=me.holder,
+        name=me.name,
+        skew_seconds=config.clock_skew_seconds,
+    )
+
+
+def _drive(state: State, event: Event, config: Config, settings: Settings, clock: Clock) -> State:
+    """Apply `event` and carry out its AWS actions in order; the first failure raises."""
+    aws = AwsSession(config)
+    executor = Executor(Pipeline(aws, config), HoldStore(aws, config), settings.judge, clock)
+    state, actions = step(state, event, settings)
+    for action in actions:
+        if isinstance(action, AWS_ACTIONS):  # notifications and history are the tray's business
+            outcome = executor.perform(action)
+            if isinstance(outcome, Failed):
+                raise AwsError(outcome.message)
+            state, _ = step(state, outcome, settings)
+    return state
+
+
+def status(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time) -> int:
+    """Print the rule's state, who holds the session until when, and the latest metric."""
+    aws = AwsSession(config)
+    pipeline = Pipeline(aws, config)
+    enabled = pipeline.rule_enabled()
+    # The session record is read only while the rule runs: `status` of an idle pipeline is free.
+    shared = HoldStore(aws, config).read() if enabled else holds.Shared()
+    latest = pipeline.latest_metric()
+    now = clock()
+    settings = _settings(config)
+    held = holds.live(shared, now, settings.judge)
+    deadline = (
+        holds.function_deadline(shared, now, config.clock_skew_seconds)
+        if held
+        else pipeline.session_deadline()
+        if enabled
+        else None
+    )
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "rule": config.rule,
+                    "rule_state": "ENABLED" if enabled else "DISABLED",
+                    "session_deadline": status_text.iso_utc(deadline),
+                    "seconds_left": max(0, int(deadline - now)) if enabled and deadline else None,
+                    "latest_metric": latest,
+                    "holds": [
+                        {
+                            "holder": h.holder,
+                            "name": h.name,
+                            "ends": status_text.iso_utc(h.ends),
+                            "heartbeat": h.heartbeat,
+                        }
+                        for h in held
+                    ],
+                }
+            ),
+            file=out,
+        )
+        return 0
+    line = (
+        status_text.shared_line(True, None, held, now)
+        if held
+        else status_text.session_line(enabled, deadline, now)
+    )
+    print(f"{line}  [rule {config.rule}]", file=out)
+    print(f"Latest metric: {status_text.metric_line(latest, now)}", file=out)
+    return 0
+
+
+def start(config: Config, out: TextIO, minutes: int | None, clock: Clock = time.time) -> int:
+    """Add this CLI's hold of `minutes` to the session (starting it when off)."""
+    settings = _settings(config)
+    asked = StartRequested(clock(), minutes)
+    state = _drive(State(phase=Phase.OFF), asked, config, settings, clock)
+    assert state.deadline is not None
+    now = asked.now
+    others = holds.others(state.shared, now, settings.judge)
+    print(status_text.shared_line(True, state.deadline, others, now), file=out)
+    print(
+        "The rule goes off by itself when every hold has ended (a running tray on this device "
+        "ends it on time; otherwise the function does, at its next run).",
+        file=out,
+    )
+    return 0
+
+
+def stop(config: Config, out: TextIO, clock: Clock = time.time) -> int:
+    """End the session for everyone: every hold ends and the rule is disabled."""
+    settings = _settings(config)
+    _drive(State(phase=Phase.OFF), StopRequested(clock(), "user"), config, settings, clock)
+    print(
+        f"{status_text.session_line(False, None, clock())}  [rule {config.rule} DISABLED]", file=out
+    )
+    return 0
+
+
+def invoke(config: Config, out: TextIO, as_json: bool) -> int:
+    """Run the function now and print what it returned."""
+    result = _pipeline(config).invoke()
+    if as_json:
+        print(json.dumps(result.payload), file=out)
+    else:
+        print(f"{config.function}: {invoke_summary(result)}", file=out)
+    return 0
+
+
+def latest(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time) -> int:
+    """Print the newest metric record."""
+    record: dict[str, Any] | None = _pipeline(config).latest_metric()
+    if as_json:
+        print(json.dumps(record), file=out)
+    else:
+        print(f"Latest metric: {status_text.metric_line(record, clock())}", file=out)
+        if record:
+            where = f"s3://{config.bucket}/{record.get('s3_key', '')}"
+            print(f"  {record.get('timestamp_iso', '')}  {where}", file=out)
+    return 0

@@ -1,0 +1,58 @@
+"""Warnings before this device's hold ends by itself: once, 5 minutes before its timer, with an
+action to extend; once, 2 minutes before idle would end it. Pure; part of the session core."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tray_app.core.events import Action, Notify
+from tray_app.core.state import Settings, State
+from tray_app.core.status_text import duration
+
+TIMER_WARNING_SECONDS = 5 * 60
+IDLE_WARNING_SECONDS = 2 * 60
+EXTEND_MINUTES = 30
+EXTEND = ("extend", f"Extend +{EXTEND_MINUTES} min")  # (action key, button text)
+
+
+def idle_warning_at(s: Settings) -> int:
+    """Idle seconds at which the idle warning comes: 2 minutes before the limit, or halfway
+    through a limit shorter than 4 minutes."""
+    limit = s.idle_minutes * 60
+    return max(limit - IDLE_WARNING_SECONDS, limit // 2)
+
+
+def warnings_due(
+    state: State, now: float, idle_seconds: float | None, s: Settings
+) -> tuple[State, list[Action]]:
+    """The warnings to show now (each once; again after an extension or new activity)."""
+    assert state.deadline is not None
+    actions: list[Action] = []
+    left = state.deadline - now
+    if left <= TIMER_WARNING_SECONDS:
+        if not state.warned_timer:
+            state = replace(state, warned_timer=True)
+            actions.append(
+                Notify(
+                    f"{duration(left)} left in your study session",
+                    f"It switches off in {duration(left)}. {EXTEND[1]} to keep studying.",
+                    kind="timer-warning",
+                    actions=(EXTEND,),
+                )
+            )
+    elif state.warned_timer:  # extended: warn again before the new end
+        state = replace(state, warned_timer=False)
+    if idle_seconds is not None and idle_seconds >= idle_warning_at(s):
+        if not state.warned_idle:
+            state = replace(state, warned_idle=True)
+            remaining = max(0.0, s.idle_minutes * 60 - idle_seconds)
+            actions.append(
+                Notify(
+                    f"Idle: the study session ends in {duration(remaining)}",
+                    "Move the mouse or press a key to keep it on.",
+                    kind="idle-warning",
+                )
+            )
+    elif state.warned_idle and idle_seconds is not None:  # active again
+        state = replace(state, warned_idle=False)
+    return state, actions

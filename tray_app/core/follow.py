@@ -1,0 +1,93 @@
+"""How one client relates to a session it does not hold, or no longer holds: following the
+holders, ending a session whose holds all lapsed, adopting one nobody holds, learning that its
+own session was ended elsewhere. Pure; used by session.py and session_outcomes.py."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tray_app.core import holds
+from tray_app.core.events import (
+    Action,
+    Adopt,
+    Expire,
+    Leave,
+    Notify,
+    RecordSession,
+    SavePendingStop,
+)
+from tray_app.core.holds import Shared
+from tray_app.core.state import Phase, Result, Settings, State
+
+
+def lapse_seconds(s: Settings) -> int | None:
+    """How far ahead a new hold of this client lapses; None: it never heartbeats (the CLI)."""
+    return None if s.heartbeat_seconds is None else s.idle_minutes * 60
+
+
+def follow(state: State, now: float, s: Settings) -> Result:
+    """The rule runs and this client holds nothing: follow the holders, end a session whose
+    holds all lapsed, adopt one that nobody holds."""
+    if holds.live(state.shared, now, s.judge):
+        return replace(state, phase=Phase.ON, unheld_since=None), []
+    if state.shared.holds:  # every hold lapsed and nobody was left to release the last one
+        stopping = replace(
+            state, phase=Phase.STOPPING, stop_reason="lapsed", retry=Expire(), stop_attempts=0
+        )
+        return stopping, [Expire()]
+    if state.unheld_since is None:
+        return replace(state, phase=Phase.ON, unheld_since=now), []
+    ends = int(now + s.session_minutes * 60)
+    hold = holds.hold_for(s.holder, s.name, ends, now, lapse_seconds(s))
+    return replace(state, phase=Phase.ON), [Adopt(hold)]
+
+
+def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
+    """Our session was ended by someone else: a Stop elsewhere, the console or the guard."""
+    actions: list[Action] = []
+    if state.holding and state.started_at is not None:
+        actions.append(RecordSession(state.started_at, now, "ended elsewhere", state.invocations))
+    if state.holding:
+        actions.append(
+            Notify(
+                "Study session ended elsewhere",
+                "The session was stopped outside this app (another device, the console, or "
+                "the function's guard).",
+            )
+        )
+    if not rule_on and state.shared.held_by(s.holder) is not None:
+        actions.append(Leave(s.holder, "ended elsewhere"))  # tidy our hold out of the record
+    if state.pending_stop:
+        actions.append(SavePendingStop(False))
+    cleared = replace(
+        state,
+        deadline=None,
+        started_at=None,
+        last_heartbeat=None,
+        invocations=0,
+        pending_stop=False,
+        unheld_since=None,
+    )
+    if rule_on:
+        cleared, more = follow(cleared, now, s)
+        actions += more
+    return cleared, actions
+
+
+def ended(state: State, now: float, shared: Shared, rule_on: bool) -> Result:
+    """This client's part of the session is over; the rule runs on (others hold it) or not."""
+    actions: list[Action] = []
+    if state.holding and state.started_at is not None:
+        reason = state.stop_reason or "stop"
+        actions.append(RecordSession(state.started_at, now, reason, state.invocations))
+    if state.pending_stop:
+        actions.append(SavePendingStop(False))
+    phase = Phase.ON if rule_on else Phase.OFF
+    return State(phase=phase, shared=shared, last_poll=state.last_poll), actions
+
+
+def with_error(state: State, message: str, title: str) -> Result:
+    """Remember an error and say it, once per distinct message."""
+    if state.error == message:
+        return state, []  # said once already
+    return replace(state, error=message), [Notify(title, message)]

@@ -1,0 +1,161 @@
+"""The outcomes of AWS actions: one handler per (phase, Done or Failed, action), each named in
+session.py's transition table. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tray_app.core import holds
+from tray_app.core.events import (
+    Adopt,
+    Disable,
+    Done,
+    EndAll,
+    Event,
+    Failed,
+    Leave,
+    Notify,
+    SavePendingStop,
+)
+from tray_app.core.follow import ended, lost, with_error
+from tray_app.core.holds import Shared
+from tray_app.core.state import AUTO_REASONS, Phase, Result, Settings, State
+
+
+def _shared_of(event: Event, state: State) -> Shared:
+    assert isinstance(event, Done)
+    return event.shared if event.shared is not None else state.shared
+
+
+def joined(state: State, event: Event, s: Settings) -> Result:
+    """A Join was written: our hold is in the session."""
+    assert isinstance(event, Done)
+    new = replace(state, shared=_shared_of(event, state), error=None)
+    if state.phase is Phase.STARTING:
+        return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
+    return new, []  # a restart or extend while on, or a stop is already on its way
+
+
+def beaten(state: State, event: Event, s: Settings) -> Result:
+    """A heartbeat was written, or refused because our hold is gone."""
+    assert isinstance(event, Done)
+    if event.refused and state.holding:  # our hold is gone: someone ended the session
+        return lost(replace(state, shared=_shared_of(event, state)), event.now, s, rule_on=True)
+    return replace(state, shared=_shared_of(event, state), last_heartbeat=event.now), []
+
+
+def stopped(state: State, event: Event, s: Settings) -> Result:
+    """A Leave, EndAll, Expire or fallback Disable was confirmed."""
+    assert isinstance(event, Done)
+    rule_on = bool(event.rule_on) and not isinstance(event.action, EndAll | Disable)
+    shared = _shared_of(event, state)
+    reason = state.stop_reason or "stop"
+    new, actions = ended(state, event.now, shared, rule_on)
+    names = ", ".join(h.name for h in holds.others(shared, event.now, s.judge))
+    if rule_on and reason in AUTO_REASONS:
+        actions.append(
+            Notify("You left the study session", f"Left ({reason}); it stays on for {names}.")
+        )
+    elif reason in AUTO_REASONS:
+        actions.append(
+            Notify("Study session ended", f"Switched off ({reason}): the pipeline costs $0 now.")
+        )
+    elif reason == "lapsed" and not rule_on:
+        actions.append(
+            Notify("Study session ended", "Its time ran out: the pipeline costs $0 now.")
+        )
+    elif reason == "pending":
+        actions.append(
+            Notify(
+                "Pipeline switched off" if not rule_on else "Left the study session",
+                "The stop that could not be confirmed last time is done now.",
+            )
+        )
+    return replace(new, error=None), actions
+
+
+def tidied(state: State, event: Event, s: Settings) -> Result:
+    """A Leave that only tidied our hold out of the record, or an answer after the session."""
+    if isinstance(event, Failed):
+        return with_error(state, event.message, "pipeline-tray: AWS error")
+    return replace(state, shared=_shared_of(event, state)), []
+
+
+def adopted(state: State, event: Event, s: Settings) -> Result:
+    """An adoption was written (our hold now runs the session) or refused (someone else's)."""
+    assert isinstance(event, Done) and isinstance(event.action, Adopt)
+    shared = _shared_of(event, state)
+    if event.refused or state.phase is not Phase.ON:
+        return replace(state, shared=shared, unheld_since=None), []  # someone claimed it first
+    new = replace(
+        state,
+        shared=shared,
+        deadline=float(event.action.hold.ends),
+        started_at=event.now,
+        last_heartbeat=event.now,
+        unheld_since=None,
+        invocations=0,
+    )
+    note = Notify(
+        "Pipeline was already on",
+        f"Started outside this app; it will switch off in {s.session_minutes} min.",
+    )
+    return new, [note]
+
+
+def invoked(state: State, event: Event, s: Settings) -> Result:
+    """The function ran: count it into the session and say what it did."""
+    assert isinstance(event, Done)
+    return replace(state, invocations=state.invocations + 1), [
+        Notify("Function invoked", event.detail)
+    ]
+
+
+def stop_failed(state: State, event: Event, s: Settings) -> Result:
+    """A stop failed: end the session if the rule is gone, else retry with backoff."""
+    assert isinstance(event, Failed)
+    now, message = event.now, event.message
+    if event.gone:  # no rule (deleted, stack destroyed): nothing of ours runs, retry can't help
+        over, actions = ended(state, now, state.shared, rule_on=False)
+        if state.error != message:
+            actions.append(Notify("Pipeline not found", message))
+        return replace(over, error=message), actions
+    retry = state.retry
+    if isinstance(event.action, Leave) and not holds.others(state.shared, now, s.judge):
+        # The record cannot be changed, and as far as we know no one else holds the session:
+        # switch the rule off without it. Our hold lapses by itself.
+        retry = Disable(event.action.reason)
+    attempts = state.stop_attempts + 1
+    new = replace(
+        state,
+        stop_attempts=attempts,
+        pending_stop=True,
+        error=message,
+        retry=retry,
+        retry_at=now + min(2**attempts, s.max_retry_seconds),
+    )
+    if attempts > 1:
+        return new, []
+    return new, [
+        SavePendingStop(True),
+        Notify("Could not switch the pipeline off", f"{message} — retrying."),
+    ]
+
+
+def start_failed(state: State, event: Event, s: Settings) -> Result:
+    """The Join failed: back to not knowing, with the error said once."""
+    assert isinstance(event, Failed)
+    new = replace(state, phase=Phase.UNKNOWN, deadline=None, last_poll=None)
+    return with_error(new, event.message, "Could not start the study session")
+
+
+def invoke_failed(state: State, event: Event, s: Settings) -> Result:
+    """The function could not be run: say why."""
+    assert isinstance(event, Failed)
+    return state, [Notify("Invoke failed", event.message)]
+
+
+def failed(state: State, event: Event, s: Settings) -> Result:
+    """Any other failure: keep the state, say the error once."""
+    assert isinstance(event, Failed)
+    return with_error(state, event.message, "pipeline-tray: AWS error")

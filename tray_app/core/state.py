@@ -1,0 +1,89 @@
+"""The session core's data: its phases, its settings and its state. Pure, frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from tray_app.core.events import Action, AwsAction, Event
+from tray_app.core.holds import SKEW_SECONDS, Judge, Shared
+
+
+class Phase(Enum):
+    """Where the session is; STARTING and STOPPING mean an AWS call is in flight. ON means the
+    rule runs: held by this client (State.holding) or only by others."""
+
+    UNKNOWN = "unknown"  # before the first poll
+    OFF = "off"
+    STARTING = "starting"
+    ON = "on"
+    STOPPING = "stopping"
+
+
+class IllegalTransitionError(RuntimeError):
+    """An event arrived that the current phase cannot receive."""
+
+
+AUTO_REASONS = {"timer", "idle", "sleep", "shutdown", "logout", "quit", "signal"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The numbers the rules use; heartbeat None means no heartbeat (the CLI)."""
+
+    session_minutes: int = 60
+    idle_minutes: int = 15
+    poll_seconds: int = 30
+    heartbeat_seconds: int | None = 300
+    max_retry_seconds: int = 60
+    holder: str = "this-device"
+    name: str = "this device"
+    skew_seconds: int = SKEW_SECONDS
+
+    @property
+    def judge(self) -> Judge:
+        """Who this client is when it judges whether a hold is live."""
+        return Judge(self.holder, self.skew_seconds)
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the core knows; views render it, nothing else changes it."""
+
+    phase: Phase = Phase.UNKNOWN
+    deadline: float | None = None  # this client's hold ends here; None: it holds nothing
+    shared: Shared = field(default_factory=Shared)  # the session record as last read
+    started_at: float | None = None
+    last_heartbeat: float | None = None
+    last_poll: float | None = None
+    unheld_since: float | None = None  # first poll that saw the rule on with no hold at all
+    warned_timer: bool = False  # the 5-minute warning before our timer ends was shown
+    warned_idle: bool = False  # the warning before idle ends our hold was shown
+    stop_reason: str | None = None
+    retry: AwsAction | None = None  # the stop to repeat after a failure
+    stop_attempts: int = 0
+    retry_at: float | None = None
+    pending_stop: bool = False
+    invocations: int = 0
+    error: str | None = None
+
+    @property
+    def holding(self) -> bool:
+        """True while this client holds (or is joining) the session."""
+        return self.deadline is not None
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds until this client's hold ends, or None when it holds nothing."""
+        if self.phase is not Phase.ON or self.deadline is None:
+            return None
+        return max(0.0, self.deadline - now)
+
+
+Result = tuple[State, list[Action]]
+Handler = Callable[[State, Event, Settings], Result]
+
+
+def settled(state: State) -> bool:
+    """True when nothing of this client keeps the rule on and no call is in flight."""
+    return state.phase not in (Phase.STARTING, Phase.STOPPING) and not state.holding

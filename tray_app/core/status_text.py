@@ -1,0 +1,116 @@
+"""Words and numbers for people: the session line, a metric line, times. Pure, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from tray_app.core.holds import Hold
+
+
+def clock_time(unix: float, tz: tzinfo | None = None) -> str:
+    """HH:MM in the given zone (default: the machine's local zone)."""
+    return datetime.fromtimestamp(unix, tz=tz or datetime.now().astimezone().tzinfo).strftime(
+        "%H:%M"
+    )
+
+
+def iso_utc(unix: float | None) -> str | None:
+    """ISO-8601 UTC (…Z) or None."""
+    if unix is None:
+        return None
+    return datetime.fromtimestamp(unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def duration(seconds: float, coarse: bool = False) -> str:
+    """A short human duration: 45 s, 12 min, 2 h 5 min; `coarse` says 'under 1 min' instead of
+    seconds, for lines that must not change every second (the terminal panel prints each)."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return "under 1 min" if coarse else f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def session_line(
+    enabled: bool,
+    deadline: float | None,
+    now: float,
+    tz: tzinfo | None = None,
+    coarse: bool = False,
+) -> str:
+    """'Study session on — 42 min left (auto-off 15:30)' or 'Off — costs $0'."""
+    if not enabled:
+        return "Off — costs $0"
+    if deadline is None:
+        return "On — no session deadline (started outside pipeline-tray)"
+    if deadline <= now:
+        return "On — deadline passed; the function switches it off at its next run"
+    left = duration(deadline - now, coarse)
+    return f"Study session on — {left} left (auto-off {clock_time(deadline, tz)})"
+
+
+def names(holds: Sequence[Hold]) -> str:
+    """'laptop', 'laptop and desktop', 'laptop, desktop and cli'."""
+    words = [h.name for h in holds]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def shared_line(
+    enabled: bool,
+    own_end: float | None,
+    others: Sequence[Hold],
+    now: float,
+    *,
+    tz: tzinfo | None = None,
+    coarse: bool = False,
+) -> str:
+    """The session as this client sees it: its own hold first, then who else holds it.
+
+    'Study session on — 42 min left (auto-off 15:30) · also on: desktop', or
+    'Study session on — held by laptop, 12 min left (until 15:30)'.
+    """
+    if not enabled or (own_end is None and not others):
+        return session_line(enabled, own_end, now, tz, coarse)
+    if own_end is not None:
+        line = session_line(True, own_end, now, tz, coarse)
+        return f"{line} · also on: {names(others)}" if others else line
+    end = max(h.ends for h in others)
+    if end <= now:
+        return f"Study session on — held by {names(others)}, ending now"
+    left = f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
+    return f"Study session on — held by {names(others)}, {left}"
+
+
+def metric_line(record: dict[str, Any] | None, now: float) -> str:
+    """'CPU 3.2 % · Mem 41 % · 2 min ago' or 'no metrics yet'."""
+    if not record:
+        return "no metrics yet"
+    parts = []
+    if isinstance(record.get("cpu_percent"), int | float):
+        parts.append(f"CPU {record['cpu_percent']:.1f} %")
+    if isinstance(record.get("memory_used_percent"), int | float):
+        parts.append(f"Mem {record['memory_used_percent']:.0f} %")
+    stamp = record.get("timestamp")
+    if isinstance(stamp, int | float):
+        parts.append(f"{duration(now - stamp)} ago")
+    return " · ".join(parts) or "a record without metrics"
+
+
+def week_line(entries: list[dict[str, Any]], now: float, tz: tzinfo | None = None) -> str:
+    """This week's study time and estimated cost: '3 h 20 min this week · ~$0.0004'."""
+    today = datetime.fromtimestamp(now, tz=tz or datetime.now().astimezone().tzinfo)
+    monday = (
+        today.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        - today.weekday() * 86400
+    )
+    week = [e for e in entries if isinstance(e.get("start"), int | float) and e["start"] >= monday]
+    minutes = sum(float(e.get("minutes", 0)) for e in week)
+    cost = sum(float(e.get("estimated_cost_usd", 0)) for e in week)
+    if not week:
+        return "no sessions this week"
+    return f"{duration(minutes * 60)} this week · ~${cost:.4f}"

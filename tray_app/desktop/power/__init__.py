@@ -1,0 +1,25 @@
+"""Sleep, shutdown and logout hooks per platform, one module each."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Hook(Protocol):
+    """A running sleep/shutdown listener."""
+
+    def stop(self) -> None:
+        """Stop listening."""
+
+
+def start_hooks(before: Callable[[str], object]) -> list[Hook]:
+    """Start this platform's sleep/shutdown listeners; `before(reason)` stops the session."""
+    if sys.platform.startswith("linux"):
+        from tray_app.desktop.power.logind import LogindWatcher  # noqa: PLC0415 - Linux only
+
+        watcher = LogindWatcher(before)
+        watcher.start()
+        return [watcher]
+    return []
