@@ -30,6 +30,7 @@ from tray_app.core.events import (
     Polled,
     RecordSession,
     SavePendingStop,
+    ShutdownTimedOut,
     StartRequested,
     StopRequested,
     Tick,
@@ -502,3 +503,15 @@ def test_an_idle_tray_ticks_only_to_poll() -> None:
         ticks += 1
         now += max(next_tick(state, TRAY, now), 0.001)
     assert ticks == 120  # one per poll, every 30 s (against 3,600 at one per second)
+
+
+# ---- exiting with a stop not confirmed -------------------------------------------------------
+
+
+def test_a_shutdown_that_timed_out_saves_the_pending_stop_only_if_something_is_unsettled() -> None:
+    stopping, _ = run(on_at(), StopRequested(T0 + 60, "quit"))
+    assert stopping.phase is Phase.STOPPING
+    state, actions = run(stopping, ShutdownTimedOut(T0 + 70))
+    assert (state.pending_stop, actions) == (True, [SavePendingStop(True)])
+    for calm in (State(phase=Phase.OFF), State()):
+        assert run(calm, ShutdownTimedOut(T0)) == (calm, [])

@@ -16,14 +16,14 @@ from typing import Any
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.aws.pipeline import Pipeline
-from tray_app.core import status_text
+from tray_app.core import freshness, status_text
 from tray_app.core.errors import AwsError
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts
 from tray_app.core.ports import Notifier
 from tray_app.core.resolved_config import Config
 
-REFRESH_SECONDS = 300  # one schedule period: newer data cannot exist sooner
+REFRESH_SECONDS = freshness.PERIOD_SECONDS  # newer data cannot exist sooner
 PREFERENCES = "preferences.json"
 
 
@@ -60,8 +60,9 @@ class TrayFacts:
         with self._lock:
             latest, error, history = self._latest, self._latest_error, self._history
         state = self._runner.state
-        line = error or status_text.metric_line(latest, self._runner.clock())
-        if state.phase is Phase.ON and latest and _stale(latest, self._runner.clock()):
+        now = self._runner.clock()
+        line = error or status_text.metric_line(latest, now)
+        if state.phase is Phase.ON and latest and freshness.is_stale(_stamp(latest), now):
             line += " (stale)"
         return Facts(
             session_minutes=self._runner.settings.session_minutes,
@@ -101,15 +102,9 @@ class TrayFacts:
         self._on_change()
 
     def _tell_if_stale(self, latest: dict[str, Any] | None) -> None:
-        # Only a session older than two periods can expect a fresh record: a new session starts
-        # with the last one's old record.
         state, now = self._runner.state, self._runner.clock()
-        running = state.phase is Phase.ON and state.started_at is not None
-        stale = (
-            running
-            and now - (state.started_at or now) > 2 * REFRESH_SECONDS
-            and (latest is None or _stale(latest, now))
-        )
+        stamp = None if latest is None else _stamp(latest)
+        stale = freshness.stale_during_session(state, stamp, now, found=latest is not None)
         if stale and not self._stale_told and self._notifier is not None:
             self._notifier.notify(
                 "Metrics are stale",
@@ -146,6 +141,6 @@ def saved_length(files: StateFiles) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def _stale(record: dict[str, Any], now: float) -> bool:
+def _stamp(record: dict[str, Any]) -> float | None:
     stamp = record.get("timestamp")
-    return isinstance(stamp, int | float) and now - stamp > 2 * REFRESH_SECONDS
+    return float(stamp) if isinstance(stamp, int | float) else None

@@ -27,6 +27,7 @@ from tray_app.core.events import (
     PendingStopFound,
     RecordSession,
     SavePendingStop,
+    ShutdownTimedOut,
     StartRequested,
     StopRequested,
     Tick,
@@ -126,14 +127,12 @@ class Runner:
     def shutdown(self, reason: str, timeout: float = 10.0) -> bool:
         """Stop the session like stop_and_wait, then end both threads.
 
-        If the stop is not confirmed in time, the pending-stop marker is left for the next run.
+        If the stop is not confirmed in time, the core has the pending stop saved for the next
+        run (the loop handles that event before the end marker that follows it).
         """
         confirmed = self.stop_and_wait(reason, timeout)
         if not confirmed:
-            try:
-                self._files.set_pending_stop(True)
-            except OSError as err:
-                log.error("could not save the pending stop: %s", err)
+            self.post(ShutdownTimedOut(self.clock()))
         self._events.put(None)
         self._work.put(None)
         for thread in self._threads:

@@ -24,7 +24,7 @@ from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
-from tray_app.core import holds, status_text
+from tray_app.core import holds, session_length, status_text
 from tray_app.core.errors import AwsError
 from tray_app.core.machine import Phase, Settings, State, settled
 from tray_app.core.menu_model import Facts
@@ -78,7 +78,11 @@ class TrayApp:
         self.view = None if terminal else tray_view(self._facts, self.act, out)
         me = tray_identity(self.files.directory, config.device_name)
         settings = Settings(
-            session_minutes=saved_length(self.files) or config.session_minutes,
+            session_minutes=session_length.session_minutes(
+                config.session_minutes,
+                config.origin.get("session_minutes", "default"),
+                saved_length(self.files),
+            ),
             idle_minutes=config.idle_minutes,
             poll_seconds=config.poll_seconds,
             holder=me.holder,

@@ -162,6 +162,13 @@ class PendingStopFound:
 
 
 @dataclass(frozen=True)
+class ShutdownTimedOut:
+    """The app is exiting and its stop was not confirmed in time."""
+
+    now: float
+
+
+@dataclass(frozen=True)
 class Polled:
     """A Poll succeeded; `shared` is the session record, read only while the rule runs."""
 
@@ -204,6 +211,7 @@ Event = (
     | InvokeRequested
     | Tick
     | PendingStopFound
+    | ShutdownTimedOut
     | Polled
     | Done
     | Failed

@@ -50,6 +50,8 @@ from tray_app.core.events import (
     PendingStopFound,
     Poll,
     Polled,
+    SavePendingStop,
+    ShutdownTimedOut,
     StartRequested,
     StopRequested,
     Tick,
@@ -249,6 +251,13 @@ def _pending_found(state: State, event: Event, s: Settings) -> Result:
     return new, [action]
 
 
+def _gave_up(state: State, event: Event, s: Settings) -> Result:
+    # Exiting with our stop unconfirmed: the next start must apply it first.
+    if settled(state):
+        return state, []
+    return replace(state, pending_stop=True), [SavePendingStop(True)]
+
+
 _ANY = tuple(Phase)
 _IDLE = (Phase.UNKNOWN, Phase.OFF)
 _BUSY = (Phase.STARTING, Phase.STOPPING)
@@ -266,6 +275,7 @@ TRANSITIONS: dict[tuple[Phase, type, type | None], Handler] = {
     **{(p, InvokeRequested, None): _invoke for p in _ANY},
     **{(p, Tick, None): _tick for p in _ANY},
     **{(p, PendingStopFound, None): _pending_found for p in _IDLE},
+    **{(p, ShutdownTimedOut, None): _gave_up for p in _ANY},
     **{(p, Polled, None): _polled for p in _ANY},
     # outcomes of joining and renewing
     **{(p, Done, Join): outcomes.joined for p in (Phase.STARTING, Phase.ON, Phase.STOPPING)},
