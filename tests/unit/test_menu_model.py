@@ -6,6 +6,7 @@ from tray_app.core import menu_model, status_text
 from tray_app.core.holds import Hold, Judge, Shared
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts, Item
+from tray_app.core.user_actions import Choice, UserAction
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
 FACTS = Facts(
@@ -46,7 +47,7 @@ def test_menu_when_off() -> None:
     items = menu_model.build(State(phase=Phase.OFF), NOW, FACTS)
     assert items[0] == Item("Off — costs $0", enabled=False)
     start = by_text(items)["Start study session"]
-    assert (start.action, start.enabled, start.default) == ("toggle", True, True)
+    assert (start.action, start.enabled, start.default) == (Choice(UserAction.TOGGLE), True, True)
     assert by_text(items)["Extend +30 min"].enabled is False
     lengths = by_text(items)["Session length"].submenu
     assert [(i.text, i.checked, i.radio) for i in lengths] == [
@@ -55,7 +56,7 @@ def test_menu_when_off() -> None:
         ("2 h", True, True),
         ("4 h", False, True),
     ]
-    assert by_text(items)["Quit"].action == "quit"
+    assert by_text(items)["Quit"].action == Choice(UserAction.QUIT)
     assert "Latest metric: CPU 3.2 % · Mem 41 % · 2 min ago" in by_text(items)
 
 
@@ -87,9 +88,13 @@ def test_a_long_error_is_cut_to_a_readable_width() -> None:
 
 
 def test_console_links() -> None:
-    links = {i.text: str(i.action) for i in menu_model.console_links(FACTS)}
+    links = {
+        i.text: i.action.argument
+        for i in menu_model.console_links(FACTS)
+        if i.action is not None and i.action.action is UserAction.OPEN
+    }
     assert links["Rule"] == (
-        "open:https://eu-west-1.console.aws.amazon.com/events/home?region=eu-west-1"
+        "https://eu-west-1.console.aws.amazon.com/events/home?region=eu-west-1"
         "#/eventbus/default/rules/data-collector-schedule"
     )
     assert links["Logs"].endswith(
@@ -122,8 +127,8 @@ def test_a_session_held_elsewhere_names_its_holder_and_stop_says_whom_it_ends() 
     items = by_text(menu_model.build(following, NOW, FACTS))
     headline = menu_model.headline(following, NOW, FACTS.judge)
     assert headline.startswith("Study session on — held by laptop, 12 min left (until ")
-    assert items["Stop — ends laptop's session"].action == "toggle"
-    assert items["Join this session here"].action == "join"
+    assert items["Stop — ends laptop's session"].action == Choice(UserAction.TOGGLE)
+    assert items["Join this session here"].action == Choice(UserAction.JOIN)
     assert items["Extend +30 min"].enabled is False  # its length is the laptop's business
 
 

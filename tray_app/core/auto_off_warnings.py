@@ -8,11 +8,11 @@ from dataclasses import replace
 from tray_app.core.events import Action, Notify
 from tray_app.core.state import Settings, State
 from tray_app.core.status_text import duration
+from tray_app.core.user_actions import EXTEND_TEXT, UserAction
 
 TIMER_WARNING_SECONDS = 5 * 60
 IDLE_WARNING_SECONDS = 2 * 60
-EXTEND_MINUTES = 30
-EXTEND = ("extend", f"Extend +{EXTEND_MINUTES} min")  # (action key, button text)
+EXTEND = (UserAction.EXTEND.value, EXTEND_TEXT)  # (button key, button text)
 
 
 def idle_warning_at(s: Settings) -> int:

@@ -8,16 +8,17 @@ from urllib.parse import quote
 from tray_app.core import holds, status_text
 from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
+from tray_app.core.user_actions import EXTEND_TEXT, Choice, UserAction
 
 LENGTHS = (30, 60, 120, 240)  # the Session length submenu, in minutes
 
 
 @dataclass(frozen=True)
 class Item:
-    """One menu entry; `action` names what the view forwards when it is clicked."""
+    """One menu entry; `action` is what the view forwards when it is clicked."""
 
     text: str
-    action: str | None = None
+    action: Choice | None = None
     enabled: bool = True
     checked: bool | None = None
     radio: bool = False
@@ -104,7 +105,7 @@ def console_links(f: Facts) -> tuple[Item, ...]:
         ("Logs", f"{base}/cloudwatch/home?region={f.region}#logsV2:log-groups/log-group/{group}"),
         ("Table", f"{base}/dynamodbv2/home?region={f.region}#table?name={f.table}"),
     )
-    return tuple(Item(name, f"open:{url}") for name, url in pages)
+    return tuple(Item(name, Choice(UserAction.OPEN, url)) for name, url in pages)
 
 
 def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
@@ -117,24 +118,38 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         else "Idle auto-off: unavailable on this desktop"
     )
     lengths = tuple(
-        Item(length_label(m), f"length:{m}", checked=m == f.session_minutes, radio=True)
+        Item(
+            length_label(m),
+            Choice(UserAction.LENGTH, str(m)),
+            checked=m == f.session_minutes,
+            radio=True,
+        )
         for m in LENGTHS
     )
-    joining = (Item("Join this session here", "join"),) if on and not state.holding else ()
+    joining = (
+        (Item("Join this session here", Choice(UserAction.JOIN)),)
+        if on and not state.holding
+        else ()
+    )
     return (
         Item(headline(state, now, f.judge, f.notice), enabled=False),
         *error_line(state.error),
-        Item(toggle_text(state, now, f.judge), "toggle", enabled=not busy, default=True),
+        Item(
+            toggle_text(state, now, f.judge),
+            Choice(UserAction.TOGGLE),
+            enabled=not busy,
+            default=True,
+        ),
         *joining,
-        Item("Extend +30 min", "extend", enabled=on and state.holding),
+        Item(EXTEND_TEXT, Choice(UserAction.EXTEND), enabled=on and state.holding),
         Item("Session length", submenu=lengths),
         SEPARATOR,
-        Item("Invoke now", "invoke"),
-        Item(f"Latest metric: {f.latest_line}", "latest"),
+        Item("Invoke now", Choice(UserAction.INVOKE)),
+        Item(f"Latest metric: {f.latest_line}", Choice(UserAction.LATEST)),
         Item(idle_text, enabled=False),
         SEPARATOR,
         Item("Open in AWS console", submenu=console_links(f)),
         Item(f"History: {f.history_line}", enabled=False),
-        Item("Settings…", "settings"),
-        Item("Quit", "quit"),
+        Item("Settings…", Choice(UserAction.SETTINGS)),
+        Item("Quit", Choice(UserAction.QUIT)),
     )

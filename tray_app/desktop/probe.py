@@ -10,12 +10,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from tray_app.core.menu_model import Facts
+from tray_app.core.user_actions import Choice
 from tray_app.desktop.notifiers.facade import DesktopNotifier
 from tray_app.desktop.tray_view import TrayView
 
 
 def tray_view(
-    facts: Callable[[], Facts], on_action: Callable[[str], None], out: TextIO
+    facts: Callable[[], Facts], on_action: Callable[[Choice], None], out: TextIO
 ) -> TrayView | None:
     """The icon, or None (with a line saying why) when this desktop cannot show a usable one."""
     if sys.platform.startswith("linux") and not (

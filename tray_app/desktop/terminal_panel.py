@@ -13,8 +13,8 @@ from tray_app.core import holds, status_text
 from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.ports import SessionControls
+from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
 
-HELP = "keys: s start/stop · j join · e extend +30 min · i invoke · l latest metric · q quit"
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
     Phase.STARTING: "Starting…",
@@ -43,20 +43,21 @@ def state_line(
 
 
 class TerminalPanel:
-    """Reads keys from `inp`, shows the state on `out`, until q or `stop` is set."""
+    """Reads keys from `inp`, shows the state on `out`, until q or `stop` is set. A key is
+    forwarded as the same choice as its menu item (`core/user_actions.py`)."""
 
     def __init__(
         self,
-        runner: SessionControls,
+        session: SessionControls,
         inp: TextIO,
         out: TextIO,
         idle_available: bool,
         *,
-        latest: Callable[[], str],
+        on_action: Callable[[Choice], None],
         notice: Callable[[], str | None] = lambda: None,
     ) -> None:
-        self.runner = runner
-        self.latest = latest
+        self.session = session
+        self.on_action = on_action
         self.notice = notice
         self.inp = inp
         self.out = out
@@ -65,7 +66,7 @@ class TerminalPanel:
 
     def run(self, stop: threading.Event) -> str:
         """Serve keys until quit (returns "quit") or until `stop` is set (returns "signal")."""
-        print(HELP, file=self.out, flush=True)
+        print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
             while not stop.is_set():
                 self._show()
@@ -74,32 +75,20 @@ class TerminalPanel:
                 if ready and key == "":
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
-                if key.lower() == "q":
+                choice = for_key(key)
+                if choice is None:
+                    continue
+                if choice.action is UserAction.QUIT:
                     return "quit"
-                self._key(key.lower())
+                self.on_action(choice)
         return "signal"
-
-    def _key(self, key: str) -> None:
-        if key == "s":
-            self.runner.toggle()
-        elif key == "j":
-            self.runner.start_session()
-        elif key == "e":
-            self.runner.extend(30)
-        elif key == "i":
-            self.runner.invoke()
-        elif key == "l":
-            self.runner.submit(self._print_latest)
-
-    def _print_latest(self) -> None:
-        print(f"Latest metric: {self.latest()}", file=self.out, flush=True)
 
     def _show(self) -> None:
         line = state_line(
-            self.runner.state,
-            self.runner.clock(),
+            self.session.state,
+            self.session.clock(),
             self.idle_available,
-            self.runner.settings.judge,
+            self.session.settings.judge,
             self.notice(),
         )
         if line != self._shown:

@@ -21,6 +21,7 @@ from tray_app.bundled import bundled
 from tray_app.core import menu_model
 from tray_app.core.machine import State
 from tray_app.core.menu_model import SEPARATOR, Facts, Item
+from tray_app.core.user_actions import Choice
 from tray_app.desktop import ui_thread
 
 ICONS = bundled("icons")
@@ -44,7 +45,7 @@ class TrayView:
     def __init__(
         self,
         facts: Callable[[], Facts],
-        on_action: Callable[[str], None],
+        on_action: Callable[[Choice], None],
         clock: Callable[[], float],
     ) -> None:
         keep_gl_out()
@@ -141,7 +142,7 @@ class TrayView:
             enabled=item.enabled,
         )
 
-    def _forward(self, action: str | None) -> Callable[[Any, Any], None] | None:
+    def _forward(self, action: Choice | None) -> Callable[[Any, Any], None] | None:
         if action is None:
             return None
         return lambda _icon, _item: self._on_action(action)

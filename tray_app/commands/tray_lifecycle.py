@@ -1,0 +1,150 @@
+"""The tray's life: start the loop and its hooks, serve the icon (or the terminal panel when no
+icon can show), and on quit, a signal or sleep stop the session once before exiting."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from tray_app.core import holds, status_text
+from tray_app.core.machine import Phase, settled
+from tray_app.desktop import power
+from tray_app.desktop.terminal_panel import TerminalPanel
+
+if TYPE_CHECKING:  # the app imports this module to run itself
+    from tray_app.commands.tray_command import TrayApp
+
+log = logging.getLogger(__name__)
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+SHUTDOWN_SECONDS = 10.0
+EXIT_GRACE_SECONDS = 5.0  # how long the icon may take to go away once the session is stopped
+
+
+class TrayLifecycle:
+    """Runs one TrayApp from start to its one shutdown."""
+
+    def __init__(self, app: TrayApp) -> None:
+        self.app = app
+        self._hooks: list[power.Hook] = []
+        self._watcher: threading.Thread | None = None
+
+    def run(self) -> int:
+        """Serve the view until quit or a signal; returns 0 when the rule is known off."""
+        app = self.app
+        self._hooks = power.start_hooks(
+            before=lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
+        )
+        _install_signal_handlers(app.stop)
+        if app.prepare is None:
+            app.runner.start()
+        else:
+            app.prepare.start(app.prepared, app.preparation_failed)
+        if app.view is None:
+            return self._serve_panel(failed_icon=False)
+        try:
+            app.view.run(setup=self._icon_ready)  # GTK's loop: the main thread stays here
+        except OSError as err:
+            if self._watcher is None:  # the icon never showed: a failed start
+                return self._fall_back(err)
+            # It showed, so this came after: e.g. notification-daemon answering pystray's
+            # closing CloseNotification(0) with InvalidId. Quitting goes on as usual.
+            log.info("the tray's toolkit reported an error after the icon showed: %s", err)
+        if self._watcher is not None:
+            self._watcher.join(timeout=SHUTDOWN_SECONDS + 5)
+        return app.exit_code
+
+    def _fall_back(self, err: OSError) -> int:
+        """The icon could not start: serve the same loop in the terminal panel."""
+        app = self.app
+        print(f"the tray could not start ({err}): showing the terminal panel", file=app.out)
+        app.out.flush()
+        app.view = None
+        app.runner.notifier = app.panel_notifier()
+        return self._serve_panel(failed_icon=True)
+
+    def _serve_panel(self, failed_icon: bool) -> int:
+        """The terminal panel until quit; then the session is stopped."""
+        app = self.app
+        panel = TerminalPanel(
+            app.runner,
+            app.inp,
+            app.out,
+            app.monitor is not None,
+            on_action=app.actions.perform,
+            notice=app.notice,
+        )
+        app.reason = panel.run(app.stop)
+        self._shut_down()
+        if failed_icon:
+            # pystray started its (non-daemon) setup thread before the backend failed; it waits
+            # for a loop that never ran and would keep the process alive. The rule is off.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(app.exit_code)
+        return app.exit_code
+
+    def _icon_ready(self, icon: object) -> None:
+        """pystray's setup callback: the icon's loop runs; start watching for quit."""
+        app = self.app
+        if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
+            from tray_app.desktop.power import windows  # noqa: PLC0415 - Windows only
+
+            windows.install(icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS))
+        self._watcher = threading.Thread(
+            target=self._quit_when_told, name="quit-watcher", daemon=True
+        )
+        self._watcher.start()
+
+    def _quit_when_told(self) -> None:
+        app = self.app
+        app.stop.wait()
+        self._shut_down()
+        # The rule is off (or the pending stop is saved): nothing is lost by a hard exit, and
+        # GTK can fail to leave its loop, e.g. when the X display went away under it.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(app.exit_code,))
+        watchdog.daemon = True
+        watchdog.start()
+        assert app.view is not None
+        app.view.stop()
+
+    def _shut_down(self) -> None:
+        app = self.app
+        for hook in self._hooks:
+            hook.stop()
+        if not settled(app.runner.state):
+            print("stopping the session before exit…", file=app.out, flush=True)
+        if app.runner.shutdown(app.reason, timeout=SHUTDOWN_SECONDS):
+            state, now = app.runner.state, time.time()
+            others = holds.others(state.shared, now, app.runner.settings.judge)
+            if state.phase is Phase.ON and others:
+                print(
+                    f"left the study session; it stays on for {status_text.names(others)} — bye",
+                    file=app.out,
+                    flush=True,
+                )
+            else:
+                print("pipeline off — bye", file=app.out, flush=True)
+            return
+        app.exit_code = 1
+        print(
+            "could not confirm the rule is off: it will be switched off at the next start "
+            "(and by the function at the session deadline)",
+            file=app.out,
+            flush=True,
+        )
+
+
+def _install_signal_handlers(stop: threading.Event) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signum)
+        stop.set()
+
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
