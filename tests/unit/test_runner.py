@@ -5,54 +5,17 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from tests.unit.fake_aws import FakeAws
 from tests.unit.recording_notifier import Notes
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.core.events import (
-    AwsAction,
     Disable,
-    Done,
-    EndAll,
-    Event,
-    Failed,
-    Join,
     Leave,
-    Poll,
-    Polled,
 )
-from tray_app.core.holds import Shared
 from tray_app.core.machine import Phase, Settings
 
 T0 = 1_800_000_000.0
-
-
-class FakeAws:
-    """Answers actions like a working AWS, or fails the ones named in `failing`."""
-
-    def __init__(
-        self, failing: tuple[type, ...] = (), hanging: threading.Event | None = None
-    ) -> None:
-        self.failing = failing
-        self.hanging = hanging
-        self.enabled = False
-        self.shared = Shared()
-        self.calls: list[str] = []
-
-    def __call__(self, action: AwsAction) -> Event:
-        self.calls.append(type(action).__name__)
-        if self.hanging is not None and isinstance(action, Leave | Disable):
-            self.hanging.wait(10)  # a network that neither answers nor fails
-        if isinstance(action, self.failing):
-            return Failed(0.0, action, "cannot reach AWS")
-        if isinstance(action, Poll):
-            return Polled(0.0, self.enabled, self.shared if self.enabled else None)
-        if isinstance(action, Join):
-            self.enabled = True
-            self.shared = Shared((action.hold,), self.shared.version + 1)
-        if isinstance(action, Leave | EndAll | Disable):
-            self.enabled = False
-            self.shared = Shared((), self.shared.version + 1)
-        return Done(0.0, action, shared=self.shared, rule_on=self.enabled)
 
 
 def runner(aws: FakeAws, files: StateFiles, notes: Notes) -> Runner:
