@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
 from tray_app.aws.client_session import AwsSession
+from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.aws.target_input import deadline_of, with_deadline
 from tray_app.core.errors import AwsError
 from tray_app.core.resolved_config import Config
@@ -20,8 +18,6 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
 
-LATEST_INDEX = "latest-index"  # the GSI template.yaml defines (output LatestIndexName)
-RECORD_TYPE = "metrics"
 LOG_TAIL_LINES = 5
 
 
@@ -132,17 +128,12 @@ class Pipeline:
 
     def latest_metric(self) -> dict[str, Any] | None:
         """The newest record: one Query on the newest-first index, never a Scan."""
-        with self.aws.calling("read the latest metric", f"table {self.table} {self._where}"):
-            found = self._dynamodb.query(
-                TableName=self.table,
-                IndexName=LATEST_INDEX,
-                KeyConditionExpression="#type = :type",
-                ExpressionAttributeNames={"#type": "record_type"},
-                ExpressionAttributeValues={":type": {"S": RECORD_TYPE}},
-                ScanIndexForward=False,
-                Limit=1,
-            )["Items"]
-        return _plain(found[0]) if found else None
+        found = self.recent_metrics(1)
+        return found[0] if found else None
+
+    def recent_metrics(self, count: int) -> list[dict[str, Any]]:
+        """The newest `count` records, newest first, in one Query."""
+        return MetricsReader(self.aws, self.table).recent(count)
 
 
 def _log_tail(log_result: str | None) -> list[str]:
@@ -150,15 +141,3 @@ def _log_tail(log_result: str | None) -> list[str]:
         return []
     text = base64.b64decode(log_result).decode("utf-8", "replace")
     return [line for line in text.splitlines() if line.strip()][-LOG_TAIL_LINES:]
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    """A DynamoDB item as plain JSON values: boto3 reads numbers as Decimal, we want int/float."""
-    deserialize = TypeDeserializer().deserialize
-    record: dict[str, Any] = {}
-    for name, typed in item.items():
-        value = deserialize(typed)
-        if isinstance(value, Decimal):
-            value = int(value) if value == value.to_integral_value() else float(value)
-        record[name] = value
-    return record

@@ -12,9 +12,9 @@ from typing import TextIO
 from tray_app import APP_NAME
 from tray_app.app import config, log_setup
 from tray_app.app.state_files import default_state_dir
+from tray_app.commands import report_command, tray_command
 from tray_app.commands import session_command as session_commands
 from tray_app.commands import stack_command as stack_commands
-from tray_app.commands import tray_command
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
 from tray_app.desktop import autostart
@@ -60,6 +60,18 @@ def _minutes(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of minutes, 1 or more: {text!r}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= report_command.MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of days from 1 to {report_command.MAX_DAYS}: {text!r}"
+        )
     return value
 
 
@@ -131,6 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
         "destroy", parents=[parent], help="empty the metrics bucket and delete the stack"
     )
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    report = commands.add_parser(
+        "report", parents=[parent], help="the study report: charts in one HTML file"
+    )
+    report.add_argument(
+        "--days",
+        type=_days,
+        default=report_command.DEFAULT_DAYS,
+        metavar="N",
+        help=f"the last N days, 1 to {report_command.MAX_DAYS} (default 7)",
+    )
+    report.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="the HTML file to write (default: report.html in the state directory)",
+    )
+    report.add_argument("--open", action="store_true", help="open it in the browser")
     return parser
 
 
@@ -160,6 +189,7 @@ COMMANDS: dict[str, Command] = {
     "latest": lambda c, out, a: session_commands.latest(c, out, as_json=a.json),
     "deploy": lambda c, out, a: stack_commands.deploy(c, out, budget_email=a.budget_email),
     "destroy": lambda c, out, a: stack_commands.destroy(c, out, yes=a.yes),
+    "report": lambda c, out, a: report_command.report(c, out, a.days, a.output, a.open),
 }
 
 

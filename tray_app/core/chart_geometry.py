@@ -1,0 +1,83 @@
+"""Where the report's chart marks go: nice axis maxima, bars, a line's points, session bands.
+Numbers only (the page turns them into SVG). Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in chart coordinates (y grows downwards, as in SVG)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def nice_max(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times 10^k at or above `value` (an axis top); 1 for nothing."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power * (1 + 1e-9):
+            return step * power
+    return 10 * power
+
+
+def ticks(top: float, count: int = 4) -> list[float]:
+    """`count` + 1 evenly spaced axis values from 0 to `top`."""
+    return [top * n / count for n in range(count + 1)]
+
+
+def bars(values: Sequence[float], width: float, height: float, gap: float = 0.2) -> list[Box]:
+    """One bar per value across `width`, scaled so `nice_max(max(values))` fills `height`;
+    `gap` is the share of each slot left empty."""
+    if not values:
+        return []
+    top = nice_max(max(values))
+    slot = width / len(values)
+    bar = slot * (1 - gap)
+    boxes = []
+    for n, value in enumerate(values):
+        h = height * max(0.0, value) / top
+        boxes.append(Box(n * slot + (slot - bar) / 2, height - h, bar, h))
+    return boxes
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """A chart whose x axis runs from `start` to `end` over `width`, `height` tall."""
+
+    start: float
+    end: float
+    width: float
+    height: float
+
+    def x_of(self, at: float) -> float:
+        """The x of time `at`."""
+        span = self.end - self.start
+        return 0.0 if span <= 0 else (at - self.start) / span * self.width
+
+
+def points(
+    series: Sequence[tuple[float, float]], frame: TimeFrame, top: float
+) -> list[tuple[float, float]]:
+    """(time, value) pairs as (x, y): values 0..`top` up the frame's height."""
+    h = frame.height
+    return [(frame.x_of(at), h - h * min(max(v, 0.0), top) / top) for at, v in series]
+
+
+def bands(spans: Sequence[tuple[float, float]], frame: TimeFrame) -> list[Box]:
+    """Full-height boxes for time spans (study sessions), clipped to the frame."""
+    boxes = []
+    for begin, finish in spans:
+        lo, hi = max(begin, frame.start), min(finish, frame.end)
+        if hi > lo:
+            x = frame.x_of(lo)
+            boxes.append(Box(x, 0.0, frame.x_of(hi) - x, frame.height))
+    return boxes
