@@ -18,6 +18,7 @@ from tests.emulator_process import put_metrics
 from tests.template_resources import FUNCTION_ARN, create_pipeline
 from tray_app.app import config
 from tray_app.aws.client_session import AwsSession
+from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.aws.pipeline import InvokeError, Pipeline
 from tray_app.core.errors import AwsError
 
@@ -115,6 +116,22 @@ def test_latest_metric_is_the_newest_item_in_one_query(
     assert latest["collection_id"] == f"id-{count - 1}"
     assert latest["timestamp"] == 1_700_000_000 + (count - 1) * 300
     assert latest["cpu_percent"] == 3.25 and latest["cold_start"] is False
+
+
+def test_the_period_is_read_in_bounded_pages_newest_first(aws: boto3.session.Session) -> None:
+    put_metrics(10)  # stamped 1_700_000_000 + 300 n
+    reader = MetricsReader(pipeline().aws, "InfraMetrics")
+    calls: list[str] = []
+    reader.aws.client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
+    first, last = 1_700_000_000 + 300, 1_700_000_000 + 300 * 8
+    whole = reader.between(first, last, page_size=3)
+    assert [r["timestamp"] for r in whole.records] == list(range(last, first - 1, -300))
+    assert (whole.pages, whole.complete, calls) == (3, True, ["Query"] * 3)
+    assert set(whole.records[0]) == {"timestamp", "cpu_percent"}  # only what the report draws
+    cut = reader.between(first, last, max_pages=2, page_size=3)
+    assert (len(cut.records), cut.pages, cut.complete) == (6, 2, False)
 
 
 def test_latest_metric_of_an_empty_table_is_none(aws: boto3.session.Session) -> None:

@@ -4,6 +4,7 @@ ranges, bar heights, line points and session bands, and the menu's sparkline."""
 from __future__ import annotations
 
 from datetime import UTC, date
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_bands_are_clipped_to_the_frame() -> None:
 
 
 def test_the_model_splits_study_time_by_day_and_counts_where_sessions_started() -> None:
-    history = [
+    history: list[dict[str, Any]] = [
         # 23:00 the day before yesterday until 01:00 yesterday: 1 h on each day
         {
             "start": MIDNIGHT - DAY - 3600,

@@ -21,13 +21,19 @@ Start = Callable[[list[float], bool, "LatestRecord"], tuple[TrayFacts, Notes]]
 
 
 class LatestRecord:
-    """Answers latest_metric() like the gateway, with a record of a given age."""
+    """Answers recent_metrics() like the gateway: one record of a given age, or `many`
+    (newest first) when given; remembers how many were asked for."""
 
-    def __init__(self, stamp: float | None) -> None:
+    def __init__(self, stamp: float | None, many: list[dict[str, Any]] | None = None) -> None:
         self.stamp = stamp
+        self.many = many
+        self.asked: list[int] = []
 
-    def latest_metric(self) -> dict[str, Any] | None:
-        return None if self.stamp is None else {"timestamp": self.stamp, "cpu_percent": 1.0}
+    def recent_metrics(self, count: int) -> list[dict[str, Any]]:
+        self.asked.append(count)
+        if self.many is not None:
+            return self.many[:count]
+        return [] if self.stamp is None else [{"timestamp": self.stamp, "cpu_percent": 1.0}][:count]
 
 
 @pytest.fixture
@@ -98,3 +104,20 @@ def test_the_chosen_length_is_used_and_remembered(started: Start, tmp_path: Path
     facts.choose_length(240)
     assert facts.facts().session_minutes == 240
     assert saved_length(StateFiles(tmp_path)) == 240
+
+
+def test_the_metric_line_has_a_sparkline_of_the_last_twelve_from_one_read(
+    started: Start,
+) -> None:
+    now = [T0 + 1200]
+    newest_first = [
+        {"timestamp": T0 + 1200 - 300 * n, "cpu_percent": float(14 - n)} for n in range(14)
+    ]
+    record = LatestRecord(None, newest_first)
+    facts, _ = started(now, True, record)
+    record.asked.clear()
+    facts.refresh_latest()
+    assert record.asked == [12]  # one Query with Limit=12
+    line = facts.facts().latest_line
+    assert line.startswith("CPU 14.0 % · 0 s ago")
+    assert line.endswith(" · CPU ▁▂▂▃▄▄▅▅▆▇▇█")  # 3..14, oldest first

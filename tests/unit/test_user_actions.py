@@ -27,7 +27,12 @@ def table() -> tuple[TrayActions, mock.Mock, mock.Mock, mock.Mock]:
     facts = mock.create_autospec(TrayFacts, instance=True)
     quit_app = mock.Mock(spec=lambda: None)
     actions = TrayActions(
-        runner, facts, Path("/nonexistent/config.toml"), show_latest=print, quit_app=quit_app
+        runner,
+        facts,
+        Path("/nonexistent/config.toml"),
+        show_latest=print,
+        open_report=print,
+        quit_app=quit_app,
     )
     return actions, runner, facts, quit_app
 
@@ -73,7 +78,8 @@ def test_a_button_we_never_offer_does_nothing(
 
 def test_the_panel_keys_and_their_help_line() -> None:
     assert PANEL_HELP == (
-        "keys: s start/stop · j join · e extend +30 min · i invoke · l latest metric · q quit"
+        "keys: s start/stop · j join · e extend +30 min · i invoke · l latest metric · r report · "
+        "q quit"
     )
     assert [for_key(key) for key, _words, _action in PANEL_KEYS] == [
         Choice(action) for _key, _words, action in PANEL_KEYS

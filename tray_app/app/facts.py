@@ -16,7 +16,7 @@ from typing import Any
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.aws.pipeline import Pipeline
-from tray_app.core import freshness, status_text
+from tray_app.core import freshness, sparkline, status_text
 from tray_app.core.errors import AwsError
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts
@@ -51,6 +51,7 @@ class TrayFacts:
         self._lock = threading.Lock()
         self._latest: dict[str, Any] | None = None
         self._latest_error: str | None = None
+        self._spark = ""  # the last few CPU values as ▁▂▃…, oldest first
         self._history = status_text.week_line(files.history(), time.time())
         self._fetched_at = 0.0
         self._seen: tuple[Phase, int, bool] = (Phase.UNKNOWN, 0, False)
@@ -59,11 +60,14 @@ class TrayFacts:
         """The facts as of now."""
         with self._lock:
             latest, error, history = self._latest, self._latest_error, self._history
+            spark = self._spark
         state = self._runner.state
         now = self._runner.clock()
         line = error or status_text.metric_line(latest, now)
         if state.phase is Phase.ON and latest and freshness.is_stale(_stamp(latest), now):
             line += " (stale)"
+        if spark and not error:
+            line += f" · CPU {spark}"
         return Facts(
             session_minutes=self._runner.settings.session_minutes,
             idle_minutes=self._config.idle_minutes,
@@ -93,11 +97,15 @@ class TrayFacts:
     def refresh_latest(self) -> None:
         """Read the newest record (on the AWS worker)."""
         try:
-            latest, error = self._pipeline.latest_metric(), None
+            # One Query for the line and its sparkline: the newest SPARK records.
+            recent, error = self._pipeline.recent_metrics(sparkline.LENGTH), None
         except AwsError as err:
-            latest, error = None, f"unavailable ({err})"
+            recent, error = [], f"unavailable ({err})"
+        latest = recent[0] if recent else None
+        cpu = [_cpu(r) for r in reversed(recent)]
         with self._lock:
             self._latest, self._latest_error = latest, error
+            self._spark = sparkline.sparkline(cpu) if len(recent) > 1 else ""
         self._tell_if_stale(latest)
         self._on_change()
 
@@ -139,6 +147,11 @@ def saved_length(files: StateFiles) -> int | None:
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, int) and value > 0 else None
+
+
+def _cpu(record: dict[str, Any]) -> float | None:
+    value = record.get("cpu_percent")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _stamp(record: dict[str, Any]) -> float | None:

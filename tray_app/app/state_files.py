@@ -22,6 +22,7 @@ from tray_app.core.pricing import estimated_cost_usd
 log = logging.getLogger(__name__)
 PENDING_STOP = "pending-stop"
 HISTORY = "history.jsonl"
+CLI_SESSION = "cli-session.json"  # when this machine's CLI started its session, until it stops
 
 
 def default_state_dir() -> Path:
@@ -75,6 +76,22 @@ class StateFiles:
             f.flush()
             os.fsync(f.fileno())
         return entry
+
+    def set_cli_session(self, started_at: float, deadline: float) -> None:
+        """Remember the CLI's running session, so that its `stop` can record it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"start": started_at, "deadline": deadline})
+        (self.directory / CLI_SESSION).write_text(body, encoding="utf-8")
+
+    def take_cli_session(self) -> tuple[float, float] | None:
+        """The CLI's remembered session (start, deadline), forgotten as it is read."""
+        path = self.directory / CLI_SESSION
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            path.unlink()
+            return float(saved["start"]), float(saved["deadline"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def history(self) -> list[dict[str, Any]]:
         """Every recorded session, oldest first; unreadable lines are skipped."""

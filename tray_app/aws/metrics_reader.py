@@ -51,15 +51,17 @@ class MetricsReader:
             items = self._dynamodb.query(**query)["Items"]
         return [plain(item) for item in items]
 
-    def between(self, start: float, end: float, max_pages: int = MAX_PAGES) -> PeriodRecords:
+    def between(
+        self, start: float, end: float, max_pages: int = MAX_PAGES, page_size: int | None = None
+    ) -> PeriodRecords:
         """The records stamped from `start` to `end`, newest first, in at most `max_pages`
-        pages of the paginated Query."""
+        pages of the paginated Query (pages of up to 1 MB, or of `page_size` records)."""
         fields = {f"#f{n}": field for n, field in enumerate(REPORT_FIELDS)}
         query = self._query(
             "#type = :type AND #at BETWEEN :start AND :end",
             {"#at": "timestamp", **fields},
             {":start": {"N": str(int(start))}, ":end": {"N": str(int(end))}},
-            None,
+            page_size,
         )
         query["ProjectionExpression"] = ", ".join(fields)
         query["ReturnConsumedCapacity"] = "TOTAL"

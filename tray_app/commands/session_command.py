@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from tray_app.app.device import cli_identity
 from tray_app.app.executor import Executor, invoke_summary
-from tray_app.app.state_files import default_state_dir
+from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
@@ -20,6 +21,7 @@ from tray_app.core.machine import Phase, Settings, State, step
 from tray_app.core.resolved_config import Config
 
 Clock = Callable[[], float]
+log = logging.getLogger(__name__)
 
 
 def _pipeline(config: Config) -> Pipeline:
@@ -112,6 +114,8 @@ def start(config: Config, out: TextIO, minutes: int | None, clock: Clock = time.
     state = _drive(State(phase=Phase.OFF), asked, config, settings, clock)
     assert state.deadline is not None
     now = asked.now
+    _record_cli_session(now)  # an earlier one that ran out without a stop
+    _save(lambda files: files.set_cli_session(now, state.deadline or now))
     others = holds.others(state.shared, now, settings.judge)
     print(status_text.shared_line(True, state.deadline, others, now), file=out)
     print(
@@ -126,10 +130,33 @@ def stop(config: Config, out: TextIO, clock: Clock = time.time) -> int:
     """End the session for everyone: every hold ends and the rule is disabled."""
     settings = _settings(config)
     _drive(State(phase=Phase.OFF), StopRequested(clock(), "user"), config, settings, clock)
+    _record_cli_session(clock())
     print(
         f"{status_text.session_line(False, None, clock())}  [rule {config.rule} DISABLED]", file=out
     )
     return 0
+
+
+def _record_cli_session(now: float) -> None:
+    """Put the CLI's last session in this machine's history (the report reads it): until now,
+    or until its deadline if it ran out first."""
+
+    def record(files: StateFiles) -> None:
+        found = files.take_cli_session()
+        if found is not None:
+            started, deadline = found
+            reason = "user" if now < deadline else "timer"
+            files.record_session(started, min(now, deadline), reason, 0)
+
+    _save(record)
+
+
+def _save(write: Callable[[StateFiles], object]) -> None:
+    # The session itself is in AWS: a state dir that cannot be written loses only the history.
+    try:
+        write(StateFiles(default_state_dir()))
+    except OSError as err:
+        log.warning("session history not saved: %s", err)
 
 
 def invoke(config: Config, out: TextIO, as_json: bool) -> int:

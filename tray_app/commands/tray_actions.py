@@ -27,6 +27,7 @@ class TrayActions:
         settings_file: os.PathLike[str],
         *,
         show_latest: Callable[[], None],
+        open_report: Callable[[], None],
         quit_app: Callable[[], None],
     ) -> None:
         self.handlers: dict[UserAction, Handler] = {
@@ -37,6 +38,7 @@ class TrayActions:
             UserAction.LATEST: lambda _: runner.submit(show_latest),  # an AWS read: the worker
             UserAction.LENGTH: lambda minutes: facts.choose_length(int(minutes)),
             UserAction.OPEN: lambda url: _in_background(lambda: webbrowser.open(url)),
+            UserAction.REPORT: lambda _: _in_background(open_report),  # reads a week of records
             UserAction.SETTINGS: lambda _: _in_background(lambda: open_file(settings_file)),
             UserAction.QUIT: lambda _: quit_app(),
         }

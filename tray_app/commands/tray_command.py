@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import webbrowser
 from dataclasses import replace
 from typing import TextIO
 
@@ -19,10 +20,11 @@ from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
+from tray_app.commands import report_command
 from tray_app.commands.tray_actions import TrayActions
 from tray_app.commands.tray_lifecycle import TrayLifecycle
 from tray_app.core import session_length, status_text
-from tray_app.core.errors import AwsError
+from tray_app.core.errors import AwsError, PipelineTrayError
 from tray_app.core.machine import Settings, State
 from tray_app.core.menu_model import Facts
 from tray_app.core.resolved_config import Config
@@ -107,6 +109,7 @@ class TrayApp:
             self.facts,
             config.file,
             show_latest=self._show_latest,
+            open_report=self._open_report,
             quit_app=lambda: self.quit("quit"),
         )
         self.stop = threading.Event()
@@ -175,3 +178,14 @@ class TrayApp:
         except AwsError as err:
             line = str(err)
         print(f"Latest metric: {line}", file=self.out, flush=True)
+
+    def _open_report(self) -> None:
+        """The "report" action (its own thread): write this week's report, open it."""
+        try:
+            path, _report, _reading = report_command.write_report(self.config)
+        except PipelineTrayError as err:
+            self.runner.notifier.notify("The report could not be written", str(err), "report")
+            return
+        if self.view is None:
+            print(f"report: {path}", file=self.out, flush=True)
+        webbrowser.open(path.resolve().as_uri())

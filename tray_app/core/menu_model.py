@@ -150,6 +150,7 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         SEPARATOR,
         Item("Open in AWS console", submenu=console_links(f)),
         Item(f"History: {f.history_line}", enabled=False),
+        Item("Open report…", Choice(UserAction.REPORT)),
         Item("Settings…", Choice(UserAction.SETTINGS)),
         Item("Quit", Choice(UserAction.QUIT)),
     )

@@ -19,6 +19,7 @@ class UserAction(StrEnum):
     LATEST = "latest"
     LENGTH = "length"  # argument: the minutes
     OPEN = "open"  # argument: the URL
+    REPORT = "report"  # write the study report and open it in the browser
     SETTINGS = "settings"
     QUIT = "quit"
 
@@ -38,6 +39,7 @@ PANEL_KEYS: tuple[tuple[str, str, UserAction], ...] = (  # key, what the help li
     ("e", f"extend +{EXTEND_MINUTES} min", UserAction.EXTEND),
     ("i", "invoke", UserAction.INVOKE),
     ("l", "latest metric", UserAction.LATEST),
+    ("r", "report", UserAction.REPORT),
     ("q", "quit", UserAction.QUIT),
 )
 PANEL_HELP = "keys: " + " · ".join(f"{key} {words}" for key, words, _ in PANEL_KEYS)
