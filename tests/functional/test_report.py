@@ -138,4 +138,4 @@ def test_no_records_yet_says_when_the_collector_runs(
 def test_a_wrong_number_of_days_is_a_usage_error(endpoint: str, tmp_path: Path, days: str) -> None:
     done = cli(endpoint, tmp_path, "report", "--days", days)
     assert done.returncode == 2
-    assert "--days: must be a whole number of days from 1 to 31" in done.stderr
+    assert "--days: must be a whole number of days, from 1 to 31" in done.stderr

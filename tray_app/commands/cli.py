@@ -53,26 +53,22 @@ def _global_options() -> argparse.ArgumentParser:
     return parent
 
 
-def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of minutes, 1 or more: {text!r}")
-    return value
+def _whole(unit: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number of `unit` from `low` (to `high`), said as such."""
+    allowed = f"{low} or more" if high is None else f"from {low} to {high}"
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of {unit}, {allowed}: {text!r}"
+            )
+        return value
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= report_command.MAX_DAYS:
-        raise argparse.ArgumentTypeError(
-            f"must be a whole number of days from 1 to {report_command.MAX_DAYS}: {text!r}"
-        )
-    return value
+    return parse
 
 
 def installed_version() -> str:
@@ -121,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     start = commands.add_parser("start", parents=[parent], help="start a study session")
     start.add_argument(
         "--minutes",
-        type=_minutes,
+        type=_whole("minutes", 1),
         metavar="N",
         help="session length (default: session_minutes, 60)",
     )
@@ -148,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--days",
-        type=_days,
+        type=_whole("days", 1, report_command.MAX_DAYS),
         default=report_command.DEFAULT_DAYS,
         metavar="N",
         help=f"the last N days, 1 to {report_command.MAX_DAYS} (default 7)",
