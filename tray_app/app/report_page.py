@@ -128,6 +128,10 @@ def _study_section(report: Report, days: int) -> list[str]:
                 f'data-seconds="{d.study_seconds:.0f}" data-sessions="{d.sessions}"'
                 for d in report.days
             ],
+            [
+                f"{d.sessions} session{'s' if d.sessions != 1 else ''}" if d.sessions else ""
+                for d in report.days
+            ],
         ),
         f'<p>Sessions ended by: <span id="end-reasons">{escape(ends)}</span></p>',
         report_svg.day_bars(

@@ -58,14 +58,24 @@ class BarChart:
 
 
 def day_bars(
-    chart: BarChart, days: Sequence[Day], values: Sequence[float], data: Sequence[str]
+    chart: BarChart,
+    days: Sequence[Day],
+    values: Sequence[float],
+    data: Sequence[str],
+    labels: Sequence[str] = (),
 ) -> str:
-    """One bar per day with its data-* attributes (`data`) and a tooltip; days below."""
+    """One bar per day with its data-* attributes (`data`), a tooltip and a label above it
+    (`labels`, e.g. the number of sessions); the days below."""
     top = geo.nice_max(max(values, default=0.0))
     boxes = geo.bars(values, PLOT_W, PLOT_H)
     marks = []
-    for day, value, attrs, box in zip(days, values, data, boxes, strict=True):
+    for n, (day, value, attrs, box) in enumerate(zip(days, values, data, boxes, strict=True)):
         tip = f"{value:.1f} h" if chart.unit == " h" else f"${value:.6f}"
+        if n < len(labels) and labels[n]:
+            marks.append(
+                f'<text class="axis" x="{box.x + box.width / 2:.1f}" y="{box.y - 4:.1f}" '
+                f'text-anchor="middle">{escape(labels[n])}</text>'
+            )
         marks.append(
             f'<rect class="{chart.css}" data-day="{day.day.isoformat()}" {attrs} '
             f'x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}">'

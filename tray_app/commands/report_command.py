@@ -14,7 +14,7 @@ from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.core import report_model
-from tray_app.core.errors import NotFoundError, UsageError
+from tray_app.core.errors import AwsError, UsageError
 from tray_app.core.resolved_config import Config
 
 DEFAULT_DAYS = 7
@@ -52,7 +52,7 @@ def write_report(
             found.records,
             Reading(found.pages, found.read_units, found.complete),
         )
-    except NotFoundError as err:  # not deployed (yet), or another region: the page says so
+    except AwsError as err:  # not deployed, another region, offline: the page says so
         records, reading = [], Reading(0, 0.0, True, problem=f"{err}.")
     history = StateFiles(default_state_dir()).history()
     report = report_model.build(history, records, days, now, zone)
