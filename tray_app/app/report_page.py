@@ -134,13 +134,14 @@ def _study_section(report: Report, days: int) -> list[str]:
             ],
         ),
         f'<p>Sessions ended by: <span id="end-reasons">{escape(ends)}</span></p>',
+        "<h3>Estimated cost</h3>",
         report_svg.day_bars(
             report_svg.BarChart(
                 "cost-chart",
                 "cost-bar",
                 "Estimated cost per day",
                 f"Bars of the estimated Lambda cost of each day; ${report.cost_usd:.6f} in all.",
-                "",
+                "$",
             ),
             report.days,
             costs,

@@ -12,7 +12,7 @@ from tray_app.core import chart_geometry as geo
 from tray_app.core.report_model import Day, Report
 
 WIDTH, HEIGHT = 720, 200  # the viewBox; the page scales it to its column
-LEFT, RIGHT, TOP, BOTTOM = 52, 8, 10, 26  # room for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 66, 8, 12, 26  # room for the axes' labels
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 
@@ -33,9 +33,13 @@ def _y_axis(top: float, unit: str) -> str:
         lines.append(
             f'<line class="grid" x1="0" x2="{PLOT_W}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text class="axis" x="-6" y="{y + 4:.1f}" text-anchor="end">'
-            f"{_number(value)}{unit}</text>"
+            f"{_money(value) if unit == '$' else _number(value) + unit}</text>"
         )
     return "".join(lines)
+
+
+def _money(value: float) -> str:
+    return "$0" if value == 0 else f"${value:.6f}".rstrip("0")
 
 
 def _number(value: float) -> str:
@@ -115,6 +119,6 @@ def metric_line(
         f'<line class="tick" x1="{frame.x_of(d.start):.1f}" x2="{frame.x_of(d.start):.1f}" '
         f'y1="{PLOT_H}" y2="{PLOT_H + 4}"/>'
         for d in report.days
-        if d.start >= report.start
+        if d.start >= report.start and frame.x_of(d.start) < PLOT_W - 40  # room for its name
     )
     return _frame(chart_id, title, description, bands + _y_axis(top, unit) + line + days)

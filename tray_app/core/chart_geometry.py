@@ -29,8 +29,10 @@ def nice_max(value: float) -> float:
     return 10 * power
 
 
-def ticks(top: float, count: int = 4) -> list[float]:
-    """`count` + 1 evenly spaced axis values from 0 to `top`."""
+def ticks(top: float) -> list[float]:
+    """Axis values from 0 to `top` (a nice_max) in round steps: 0.5 for 2.5, 1 for 5, …"""
+    lead = top / 10.0 ** math.floor(math.log10(top)) if top > 0 else 1.0
+    count = 4 if math.isclose(lead, 2.0) else 5
     return [top * n / count for n in range(count + 1)]
 
 

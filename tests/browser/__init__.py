@@ -1,0 +1,1 @@
+"""Pages rendered in a real headless Chromium, driven over the DevTools protocol."""
