@@ -200,7 +200,8 @@ def _metrics_section(report: Report, reading: Reading) -> list[str]:
     for chart_id, name, value_of, unit in METRICS:
         series = [(s.at, v) for s in report.samples if (v := value_of(s)) is not None]
         values = [v for _, v in series]
-        top = 100.0 if unit == " %" else geo.nice_max(max(values, default=0.0))
+        top = geo.nice_max(max(values, default=0.0))
+        top = min(top, 100.0) if unit == " %" else top  # a percentage tops out at 100
         summary = (
             f"{len(values)} records, from {min(values):.1f}{unit} to {max(values):.1f}{unit}, "
             f"mean {sum(values) / len(values):.1f}{unit}"

@@ -14,6 +14,7 @@ from tray_app.core.report_model import Day, Report
 WIDTH, HEIGHT = 720, 200  # the viewBox; the page scales it to its column
 LEFT, RIGHT, TOP, BOTTOM = 66, 8, 12, 26  # room for the axes' labels
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+GAP_SECONDS = 2 * 300 + 60  # more than two schedule periods without a record: a gap
 
 
 def _frame(chart_id: str, title: str, description: str, body: str) -> str:
@@ -108,12 +109,8 @@ def metric_line(
         for b in shaded
     )
     drawn = geo.points(series, frame, top)
-    path = " L ".join(f"{x:.1f},{y:.1f}" for x, y in drawn)
-    line = (
-        f'<path class="series" data-points="{len(drawn)}" d="M {path}"/>'
-        if drawn
-        else '<path class="series" data-points="0" d=""/>'
-    )
+    line = f'<path class="series" data-points="{len(drawn)}" d="{_path(series, drawn)}"/>'
+
     days = "".join(
         f'<text class="axis" x="{frame.x_of(d.start):.1f}" y="{PLOT_H + 16}">{d.day:%a %d}</text>'
         f'<line class="tick" x1="{frame.x_of(d.start):.1f}" x2="{frame.x_of(d.start):.1f}" '
@@ -122,3 +119,17 @@ def metric_line(
         if d.start >= report.start and frame.x_of(d.start) < PLOT_W - 40  # room for its name
     )
     return _frame(chart_id, title, description, bands + _y_axis(top, unit) + line + days)
+
+
+def _path(series: Sequence[tuple[float, float]], drawn: Sequence[tuple[float, float]]) -> str:
+    """The line through the points, lifted where records are missing (between sessions) so
+    that it does not draw values nobody measured; a lone record gets a short dash."""
+    parts: list[str] = []
+    for n, (x, y) in enumerate(drawn):
+        gap = n == 0 or series[n][0] - series[n - 1][0] > GAP_SECONDS
+        if gap and parts and parts[-1].startswith("M"):  # the previous segment had one point
+            parts.append("h 2")
+        parts.append(f"{'M' if gap else 'L'} {x:.1f},{y:.1f}")
+    if parts and parts[-1].startswith("M"):
+        parts.append("h 2")
+    return " ".join(parts)
