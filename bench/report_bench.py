@@ -29,8 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.aws_names import REGION  # noqa: E402
 from tests.emulator_process import emulator_process  # noqa: E402
-from tests.tray_process import REGION  # noqa: E402
 
 RECORDS = 2016  # a week at one record per 5 minutes
 NOW = 1_795_860_000.0  # Sat 28 Nov 2026 10:00 UTC

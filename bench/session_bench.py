@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402 - after the path is set
 from moto import mock_aws  # noqa: E402
 
+from tests.aws_names import REGION  # noqa: E402
 from tests.emulator_process import put_metrics  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
 from tray_app.app import config  # noqa: E402
@@ -44,7 +45,6 @@ from tray_app.core import pricing  # noqa: E402
 from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, Tick  # noqa: E402
 from tray_app.core.machine import Settings, State, step  # noqa: E402
 
-REGION = "eu-west-1"
 BILLABLE_SERVICES = {"dynamodb", "s3"}
 BILLABLE_OPERATIONS = {"lambda.Invoke"}
 T0 = 1_800_000_000.0

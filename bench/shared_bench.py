@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402 - after the path is set
 
+from tests.aws_names import REGION, RULE  # noqa: E402
 from tests.emulator_process import emulator_process  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
-from tests.tray_process import REGION, RULE, Tray  # noqa: E402
+from tests.tray_process import Tray  # noqa: E402
 from tray_app.aws.holds_store import session_key  # noqa: E402
 
 POLL_SECONDS = 1
@@ -45,24 +46,10 @@ WAIT_SECONDS = 30  # the longest any single wait may take
 ROUND_TRIPS = 20
 
 
-class StampedTray(Tray):
-    """A Tray process that also notes when each of its output lines arrived."""
-
-    def _start_reader(self) -> None:
-        self.stamps: list[float] = []  # time.monotonic() of lines[i], appended before it
-        super()._start_reader()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.stamps.append(time.monotonic())
-            self.lines.append(line.rstrip("\n"))
-            self._new.put(line)
-
-    def shown_at(self, fragment: str, after: int) -> float:
-        """When the first line with `fragment` from cursor `after` arrived (waits at most 30 s)."""
-        line = self.wait_line(fragment, timeout=WAIT_SECONDS, after=after)
-        return self.stamps[self.lines.index(line, after)]
+def shown_at(tray: Tray, fragment: str, after: int) -> float:
+    """When the first line with `fragment` from cursor `after` arrived (waits at most 30 s)."""
+    tray.wait_line(fragment, timeout=WAIT_SECONDS, after=after)
+    return tray.stamps[tray.index(fragment, after=after)]
 
 
 def isolate(tmp: Path) -> None:
@@ -135,17 +122,17 @@ def trials(endpoint: str, homes: Path, count: int) -> dict[str, list[tuple[float
         "PIPELINE_TRAY_POLL_SECONDS": str(POLL_SECONDS),
         "PIPELINE_TRAY_DEVICE_NAME": "deviceB",
     }
-    tray = StampedTray(endpoint, homes / "b", b_env)
+    tray = Tray(endpoint, homes / "b", b_env)
     delays: dict[str, list[tuple[float, float]]] = {"start": [], "stop": []}
     pauses = random.Random(8)  # spreads the actions over B's poll cycle; seeded: repeatable
     try:
-        tray.shown_at(SHOWS["stop"], 0)  # B is up and has seen the rule off
+        shown_at(tray, SHOWS["stop"], 0)  # B is up and has seen the rule off
         for trial in range(2 * count):
             action = "start" if trial % 2 == 0 else "stop"
             time.sleep(pauses.uniform(0, POLL_SECONDS))
             cursor = tray.mark()
             launched, returned = cli(endpoint, homes / "a", action)
-            shown = tray.shown_at(SHOWS[action], cursor)
+            shown = shown_at(tray, SHOWS[action], cursor)
             delays[action].append((shown - returned, shown - launched))
     finally:
         if tray.proc.poll() is None:

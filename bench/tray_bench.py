@@ -30,13 +30,14 @@ sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402 - after the path is set
 
+from tests.aws_names import REGION  # noqa: E402
 from tests.desktop.conftest import Desktop, share  # noqa: E402
 from tests.emulator_process import EMULATOR_SCRIPT  # noqa: E402
 from tests.template_resources import create_pipeline  # noqa: E402
+from tests.tray_process import tray_command  # noqa: E402
 from tray_app.aws.client_session import AwsSession  # noqa: E402
 from tray_app.aws.pipeline import Pipeline  # noqa: E402
 
-REGION = "eu-west-1"
 GREY, GREEN, BLUE = (138, 143, 152), (46, 158, 68), (47, 111, 208)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 LATE_SECONDS = 4.0  # icon first: how long the icons wait for a tray host
@@ -187,16 +188,7 @@ def idle_case(
             "XDG_RUNTIME_DIR": str(home / "run"),
             "XDG_CONFIG_HOME": str(home / "config"),
         }
-        app_argv = [
-            sys.executable,
-            "-m",
-            "tray_app",
-            "--endpoint-url",
-            endpoint,
-            "--region",
-            REGION,
-            "tray",
-        ]
+        app_argv = tray_command(endpoint, terminal=False)
         log = (home / "app.log").open("w")
         with (
             process(app_argv, app_env, stdout=log, stderr=subprocess.STDOUT) as app,

@@ -15,9 +15,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.aws_names import REGION
 from tests.template_resources import create_pipeline
-
-REGION = "eu-west-1"
 
 
 @pytest.fixture(autouse=True)

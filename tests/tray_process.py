@@ -14,14 +14,89 @@ from pathlib import Path
 
 import boto3
 
+from tests.aws_names import REGION, RULE
 from tray_app.aws.target_input import deadline_of
 
-REGION = "eu-west-1"
-RULE = "data-collector-schedule"
+
+class OutputLines:
+    """The output of a running process, line by line, collected on a thread.
+
+    Waits take a cursor (`mark()`, taken before the action they wait on), so a line printed
+    before the action can never satisfy them.
+    """
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        self.stamps: list[float] = []  # time.monotonic() when lines[i] arrived
+        self._new: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.stamps.append(time.monotonic())
+            self.lines.append(line.rstrip("\n"))
+            self._new.put(line)
+
+    def mark(self) -> int:
+        """A cursor: pass it to wait_line to see only lines printed from now on."""
+        return len(self.lines)
+
+    def wait_line(self, fragment: str, timeout: float = 15, *, after: int) -> str:
+        """The first line from cursor `after` on that contains `fragment`."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for line in list(self.lines)[after:]:
+                if fragment in line:
+                    return line
+            with contextlib.suppress(queue.Empty):
+                self._new.get(timeout=0.2)
+        raise AssertionError(f"no line with {fragment!r} after line {after} in {self.lines}")
+
+    def index(self, fragment: str, *, after: int) -> int:
+        """The position of the first line from `after` on that contains `fragment` (it must
+        be there already)."""
+        for n, line in enumerate(list(self.lines)[after:], start=after):
+            if fragment in line:
+                return n
+        raise AssertionError(f"no line with {fragment!r} after line {after} in {self.lines}")
+
+    def key(self, key: str) -> int:
+        """Type `key`; returns the cursor from just before it."""
+        cursor = self.mark()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(key)
+        self.proc.stdin.flush()
+        return cursor
+
+    def stop(self) -> None:
+        """Kill the process if it still runs, and close its pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
-class Tray:
-    """One tray process; its output lines are collected on a thread."""
+def tray_command(endpoint: str, *, terminal: bool = True) -> list[str]:
+    """The command line of a tray against the emulator at `endpoint`, from this checkout."""
+    return [
+        sys.executable,
+        "-m",
+        "tray_app",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        REGION,
+        "tray",
+        *(["--terminal"] if terminal else []),
+    ]
+
+
+class Tray(OutputLines):
+    """One `pipeline-tray tray` process against the emulator, polling every second."""
 
     def __init__(
         self,
@@ -31,7 +106,7 @@ class Tray:
         terminal: bool = True,
         unset: tuple[str, ...] = (),
         prefix: tuple[str, ...] = (),
-        program: tuple[str, ...] = (sys.executable, "-m", "tray_app"),
+        program: tuple[str, ...] = (),
         cwd: Path | None = None,
     ) -> None:
         env = {
@@ -45,17 +120,11 @@ class Tray:
             env.pop("DISPLAY", None)  # the panel alone; a DISPLAY given adds desktop notifications
         # platformdirs ignores a runtime dir that is not private (mode 0700), as systemd makes it
         (home / "run").mkdir(mode=0o700, exist_ok=True)
-        self.proc = subprocess.Popen(
-            [
-                *prefix,  # e.g. a wrapper that gives the process a full disk
-                *program,  # this checkout's code, or an installed `pipeline-tray`
-                "--endpoint-url",
-                endpoint,
-                "--region",
-                REGION,
-                "tray",
-                *(["--terminal"] if terminal else []),
-            ],
+        command = tray_command(endpoint, terminal=terminal)
+        if program:  # an installed `pipeline-tray` instead of this checkout's code
+            command = [*program, *command[3:]]
+        proc = subprocess.Popen(
+            [*prefix, *command],  # prefix: e.g. a wrapper that gives the process a full disk
             env=env,
             cwd=cwd,
             stdin=subprocess.PIPE,
@@ -63,54 +132,18 @@ class Tray:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self._start_reader()
-
-    def _start_reader(self) -> None:
-        self.lines: list[str] = []
-        self._new: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            self._new.put(line)
-
-    def mark(self) -> int:
-        """A cursor: pass it to wait_line to see only lines printed from now on."""
-        return len(self.lines)
-
-    def wait_line(self, fragment: str, timeout: float = 15, after: int = 0) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for line in list(self.lines)[after:]:
-                if fragment in line:
-                    return line
-            with contextlib.suppress(queue.Empty):
-                self._new.get(timeout=0.2)
-        raise AssertionError(f"no line with {fragment!r} in {self.lines}")
-
-    def key(self, key: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(key)
-        self.proc.stdin.flush()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                pipe.close()
+        super().__init__(proc)
 
 
 def rule() -> tuple[str, int | None]:
+    """The rule's state and the session deadline its target carries."""
     events = boto3.client("events", region_name=REGION)
     (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
     return events.describe_rule(Name=RULE)["State"], deadline_of(dict(target))
 
 
 def eventually(check: Callable[[], bool], timeout: float = 15) -> None:
+    """Wait until `check()` holds; fail after `timeout` seconds."""
     end = time.monotonic() + timeout
     while not check():
         if time.monotonic() > end:
@@ -120,7 +153,7 @@ def eventually(check: Callable[[], bool], timeout: float = 15) -> None:
 
 def start_session(tray: Tray) -> None:
     """Press `s` in a freshly started tray and wait for the session and the enabled rule."""
-    tray.wait_line("Off — costs $0")
-    tray.key("s")
+    tray.wait_line("Off — costs $0", after=0)
+    pressed = tray.key("s")
     eventually(lambda: rule()[0] == "ENABLED")
-    tray.wait_line("Study session on")
+    tray.wait_line("Study session on", after=pressed)

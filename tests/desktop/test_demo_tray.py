@@ -10,8 +10,9 @@ import sys
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop, share
-from tests.tray_process import REGION, RULE, Tray, eventually
+from tests.tray_process import OutputLines, eventually
 
 pytestmark = pytest.mark.desktop
 GREY, GREEN = (138, 143, 152), (46, 158, 68)
@@ -19,9 +20,8 @@ GREY, GREEN = (138, 143, 152), (46, 158, 68)
 
 def test_the_demo_shows_its_tray_icon_and_starts_a_session(desktop: Desktop) -> None:
     pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
-    reader = Tray.__new__(Tray)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    reader.proc = subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "tray_app", "demo", "--speed", "300"],
         env={**env, **desktop.env, "PYSTRAY_BACKEND": "gtk"},
         stdin=subprocess.PIPE,
@@ -29,10 +29,10 @@ def test_the_demo_shows_its_tray_icon_and_starts_a_session(desktop: Desktop) -> 
         stderr=subprocess.STDOUT,
         text=True,
     )
-    Tray._start_reader(reader)
+    reader = OutputLines(proc)
     try:
-        endpoint = reader.wait_line("AWS emulator: ", timeout=30).split(": ", 1)[1].strip()
-        reader.wait_line("demo ready", timeout=30)
+        endpoint = reader.wait_line("AWS emulator: ", timeout=30, after=0).split(": ", 1)[1].strip()
+        reader.wait_line("demo ready", timeout=30, after=0)
         box = desktop.icon_box("costs|Checking")
         eventually(lambda: share(desktop.grab(desktop.icon_box("costs")), GREY) > 0.2)
         x, y, w, h = desktop.icon_box("costs")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.aws_names import REGION
 from tests.desktop.conftest import Desktop, share
-from tests.tray_process import REGION, Tray, eventually
+from tests.tray_process import Tray, eventually
 
 pytestmark = pytest.mark.desktop
 ROOT = Path(__file__).resolve().parents[2]

@@ -59,7 +59,7 @@ def tray_in_session(
     """A terminal tray holding its delay lock, with a study session on."""
     tray = Tray(endpoint, tmp_path, {"DBUS_SYSTEM_BUS_ADDRESS": logind_bus})
     try:
-        tray.wait_line("Off — costs $0")
+        tray.wait_line("Off — costs $0", after=0)
         eventually(lambda: len(our_inhibitors(logind_bus)) == 1)
         (what, who, _why, mode, *_ids) = our_inhibitors(logind_bus)[0]
         assert (what, who, mode) == ("sleep:shutdown", "pipeline-tray", "delay")
@@ -73,10 +73,11 @@ def tray_in_session(
 def test_sleep_stops_the_session_then_releases_the_delay_lock(
     tray_in_session: Tray, logind_bus: str
 ) -> None:
+    before = tray_in_session.mark()
     emit(logind_bus, "PrepareForSleep", True)
     eventually(lambda: rule() == ("DISABLED", None))
     eventually(lambda: our_inhibitors(logind_bus) == [])  # logind may sleep now
-    tray_in_session.wait_line("[Study session ended] Switched off (sleep)")
+    tray_in_session.wait_line("[Study session ended] Switched off (sleep)", after=before)
     emit(logind_bus, "PrepareForSleep", False)
     eventually(lambda: len(our_inhibitors(logind_bus)) == 1)  # ready for the next sleep
     assert tray_in_session.proc.poll() is None  # still running after resume

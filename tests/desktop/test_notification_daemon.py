@@ -76,13 +76,14 @@ def test_quitting_under_notification_daemon_is_one_clean_shutdown(
     tray = Tray(endpoint, tmp_path, {**gnome_desktop.env, "PYSTRAY_BACKEND": "gtk"}, terminal=False)
     try:
         eventually(lambda: share(gnome_desktop.grab(gnome_desktop.icon_box("costs")), GREY) > 0.2)
+        asked = tray.mark()
         if how == "SIGTERM":
             tray.proc.send_signal(signal.SIGTERM)
         else:  # the menu's Quit: its last item, chosen with the keyboard
             open_menu(gnome_desktop)
             gnome_desktop.xdotool("key", "End", "Return")
         assert tray.proc.wait(timeout=30) == 0
-        tray.wait_line("pipeline off — bye")
+        tray.wait_line("pipeline off — bye", after=asked)
         assert tray.lines.count("pipeline off — bye") == 1, tray.lines
         assert not any("could not start" in line or "terminal panel" in line for line in tray.lines)
     finally:

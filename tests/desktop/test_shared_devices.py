@@ -9,8 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop, share
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.desktop
@@ -67,7 +68,7 @@ def test_the_desktop_follows_joins_and_leaves_the_laptops_session(
     }
     icon = Tray(endpoint, tmp_path / "desktop", icon_env, terminal=False)
     try:
-        laptop.wait_line("Off — costs $0")
+        laptop.wait_line("Off — costs $0", after=0)
         desktop.icon_box("Off — costs")
         laptop.key("s")
         # green, and the title (the menu's first line) names who holds the session

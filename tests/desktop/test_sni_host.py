@@ -19,9 +19,10 @@ from jeepney import DBusAddress, Properties
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop, name_has_owner, require, share
 from tests.desktop.test_tray_icon import GREEN, MENU_WHITE
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 from tray_app.bundled import bundled
 
 pytestmark = pytest.mark.desktop

@@ -16,8 +16,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import bus_daemon, require
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 
 pytestmark = pytest.mark.desktop
 # A session bus that can start no services: nothing answers org.freedesktop.Notifications.
@@ -74,8 +75,8 @@ def test_a_missing_or_failing_notification_service_never_stops_the_app(
     failing = "failing" in request.node.callspec.id
     try:
         if failing:
-            tray.wait_line("the tray could not start (")
-            tray.wait_line("Off — costs $0")  # the panel
+            tray.wait_line("the tray could not start (", after=0)
+            tray.wait_line("Off — costs $0", after=0)  # the panel
             tray.key("s")
         else:
             boto3.client("events", region_name=REGION).enable_rule(Name=RULE)  # adopted

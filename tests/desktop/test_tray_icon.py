@@ -10,12 +10,13 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop, share
 from tests.emulator_process import emulator_process
 from tests.faults.credentials_file import FROM_FILE_ONLY, NEW_KEY, OLD_KEY, write_credentials
 from tests.faults.fault_proxy import FaultProxy, expired_token
 from tests.template_resources import create_pipeline
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 
 pytestmark = pytest.mark.desktop
 GREY = (138, 143, 152)

@@ -16,9 +16,10 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop
 from tests.desktop.test_tray_icon import GREEN, GREY, NAMES, colour_share
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 
 pytestmark = pytest.mark.desktop
 RECORDER = Path(__file__).with_name("pystray_thread_recorder.py")

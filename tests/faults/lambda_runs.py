@@ -12,21 +12,9 @@ import boto3
 from collector.collect import handle
 from collector.container import Container
 
-from tests.tray_process import REGION, RULE
+from tests.aws_names import REGION, RULE
+from tests.lambda_context import LambdaContext
 from tray_app.demo.schedule import scheduled_event, target_input
-
-
-class Context:
-    """The part of Lambda's context the handler reads."""
-
-    function_name = "data-collector"
-    function_version = "$LATEST"
-
-    def __init__(self, request_id: str) -> None:
-        self.aws_request_id = request_id
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 59_000
 
 
 def container_for(endpoint: str, stack: dict[str, str]) -> Container:
@@ -63,7 +51,7 @@ def run(
     at: float,
 ) -> dict[str, Any]:
     """One invocation of the handler at time `at`."""
-    return handle(payload, Context(request_id), container, now=at)
+    return handle(payload, LambdaContext(aws_request_id=request_id), container, now=at)
 
 
 def stored(stack: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -34,11 +34,11 @@ CAN_MOUNT = hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unsha
 def stop_with_one_failed_attempt(tray: Tray, proxy: FaultProxy) -> None:
     """Stop the session while DisableRule fails, so the pending stop must be saved; then heal."""
     blocked = proxy.inject(network_down("DisableRule"))
-    tray.key("s")
-    tray.wait_line("[pipeline-tray could not save] the pending stop")
+    pressed = tray.key("s")
+    tray.wait_line("[pipeline-tray could not save] the pending stop", after=pressed)
     proxy.faults.remove(blocked)
     eventually(lambda: rule() == ("DISABLED", None), timeout=30)
-    tray.wait_line("[pipeline-tray could not save] the session history")
+    tray.wait_line("[pipeline-tray could not save] the session history", after=pressed)
     assert tray.proc.poll() is None
     assert len([n for n in notifications(tray) if "could not save" in n]) == 2
 
@@ -54,7 +54,9 @@ def test_a_full_disk_still_stops_the_rule_and_says_what_was_not_saved(
     tray = tray_factory(prefix=(*FULL_DISK, str(state)))
     start_session(tray)
     stop_with_one_failed_attempt(tray, proxy)
-    assert "No space left on device" in tray.wait_line("could not save] the session history")
+    assert "No space left on device" in tray.wait_line(
+        "could not save] the session history", after=0
+    )
     tray.key("q")
     assert tray.proc.wait(timeout=15) == 0
 

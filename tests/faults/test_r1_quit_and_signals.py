@@ -32,6 +32,7 @@ def test_the_rule_is_disabled_before_the_process_exits(
     _, deadline = rule()
     # the idle cap, plus the grace the function gives other clocks
     assert deadline is not None and abs(deadline - (time.time() + 15 * 60 + 180)) < 30
+    asked = tray.mark()
     if how == "q":
         tray.key("q")
     else:
@@ -39,7 +40,7 @@ def test_the_rule_is_disabled_before_the_process_exits(
     assert tray.proc.wait(timeout=15) == 0
     # read after the exit: nothing the process did later could have switched it off
     assert rule() == ("DISABLED", None)
-    tray.wait_line("pipeline off — bye")
+    tray.wait_line("pipeline off — bye", after=asked)
     history = (tmp_path / "state" / "pipeline-tray" / "history.jsonl").read_text().splitlines()
     (entry,) = [json.loads(line) for line in history]
     assert entry["reason"] == reason
@@ -50,9 +51,9 @@ def test_a_quit_while_a_slow_start_is_in_flight_still_ends_with_the_rule_off(
 ) -> None:
     proxy.inject(Fault("delay", "EnableRule", seconds=3))  # a slow network, not a broken one
     tray = tray_factory()
-    tray.wait_line("Off — costs $0")
-    tray.key("s")
-    tray.wait_line("Starting…")
+    tray.wait_line("Off — costs $0", after=0)
+    pressed = tray.key("s")
+    tray.wait_line("Starting…", after=pressed)
     tray.key("q")  # the view answers at once; the stop queues behind the start
     assert tray.proc.wait(timeout=20) == 0
     assert proxy.count("EnableRule") == 1 and proxy.count("DisableRule") == 1

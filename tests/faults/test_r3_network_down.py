@@ -25,8 +25,8 @@ def test_a_stop_while_the_network_is_down_is_retried_until_it_lands(
     tray = tray_factory()
     start_session(tray)
     proxy.inject(network_down())
-    tray.key("s")
-    tray.wait_line("[Could not switch the pipeline off]")
+    pressed = tray.key("s")
+    tray.wait_line("[Could not switch the pipeline off]", after=pressed)
     eventually(lambda: pending_marker(tmp_path).exists())
     # more attempts than botocore makes on its own: the app retried, with backoff
     eventually(lambda: proxy.count("DisableRule") > TOTAL_ATTEMPTS, timeout=20)
@@ -45,15 +45,15 @@ def test_quitting_while_the_network_is_down_leaves_a_stop_that_the_next_start_ap
     first = tray_factory()
     start_session(first)
     proxy.inject(network_down())
-    first.key("q")
+    pressed = first.key("q")
     assert first.proc.wait(timeout=30) == 1
-    first.wait_line("could not confirm the rule is off")
+    first.wait_line("could not confirm the rule is off", after=pressed)
     assert pending_marker(tmp_path).exists()
     assert rule()[0] == "ENABLED"  # the function's deadline still bounds it meanwhile
     assert rule()[1] is not None
 
     proxy.clear()
     second = tray_factory()
-    second.wait_line("[Pipeline switched off]")
+    second.wait_line("[Pipeline switched off]", after=0)
     assert rule() == ("DISABLED", None)
     assert not pending_marker(tmp_path).exists()

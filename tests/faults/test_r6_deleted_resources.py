@@ -8,9 +8,10 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.faults.conftest import notifications
 from tests.faults.fault_proxy import FaultProxy
-from tests.tray_process import REGION, RULE, Tray, eventually, start_session
+from tests.tray_process import Tray, eventually, start_session
 
 pytestmark = pytest.mark.functional
 FIX = "not found: run `pipeline-tray deploy` or check --region"
@@ -23,17 +24,20 @@ def test_each_missing_resource_is_named_with_the_deploy_hint(
     start_session(tray)
 
     boto3.client("dynamodb", region_name=REGION).delete_table(TableName=stack["table"])
-    tray.key("l")
-    tray.wait_line(f"Latest metric: table InfraMetrics in eu-west-1 {FIX}")
+    pressed = tray.key("l")
+    tray.wait_line(f"Latest metric: table InfraMetrics in eu-west-1 {FIX}", after=pressed)
 
-    tray.key("i")  # the stack fixture deploys no function: it is missing too
-    tray.wait_line(f"[Invoke failed] function data-collector in eu-west-1 {FIX}")
+    pressed = tray.key("i")  # the stack fixture deploys no function: it is missing too
+    tray.wait_line(f"[Invoke failed] function data-collector in eu-west-1 {FIX}", after=pressed)
 
+    deleted = tray.mark()
     events = boto3.client("events", region_name=REGION)
     (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
     events.remove_targets(Rule=RULE, Ids=[target["Id"]])
     events.delete_rule(Name=RULE)
-    tray.wait_line(f"[pipeline-tray: AWS error] rule data-collector-schedule in eu-west-1 {FIX}")
+    tray.wait_line(
+        f"[pipeline-tray: AWS error] rule data-collector-schedule in eu-west-1 {FIX}", after=deleted
+    )
     polls = proxy.count("DescribeRule")
     eventually(lambda: proxy.count("DescribeRule") >= polls + 3)  # said once, not every poll
     assert len([n for n in notifications(tray) if "rule data-collector-schedule" in n]) == 1
@@ -49,8 +53,8 @@ def test_stopping_a_session_whose_rule_was_deleted_ends_it_without_a_pending_sto
     (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
     events.remove_targets(Rule=RULE, Ids=[target["Id"]])
     events.delete_rule(Name=RULE)  # e.g. `pipeline-tray destroy` while the tray runs
-    tray.key("s")
-    tray.wait_line("Off — costs $0")
+    pressed = tray.key("s")
+    tray.wait_line("Off — costs $0", after=pressed)  # the start-up one is before the cursor
     assert not (tmp_path / "state" / "pipeline-tray" / "pending-stop").exists()
     assert not [n for n in notifications(tray) if "Could not switch" in n]
     polls = proxy.count("DescribeRule")

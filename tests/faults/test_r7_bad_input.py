@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.aws_names import REGION
 from tests.faults.fault_proxy import FaultProxy
-from tests.tray_process import REGION, rule
+from tests.tray_process import rule
 
 pytestmark = pytest.mark.functional
 

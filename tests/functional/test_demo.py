@@ -19,7 +19,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.aws_names import REGION, RULE
+from tests.tray_process import OutputLines, eventually, rule
 from tray_app.demo.invoke_endpoint import InvokeEndpoint
 from tray_app.demo.schedule import ScheduleEmulator, scheduled_event, target_input
 
@@ -148,12 +149,11 @@ class Demo:
     """`pipeline-tray demo` as a process; its lines are collected by a Tray reader."""
 
     def __init__(self, tmp_path: Path, *args: str, extra: dict[str, str] | None = None) -> None:
-        self.reader = Tray.__new__(Tray)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(extra or {})
         env["AWS_PROFILE"] = "a-real-profile-that-must-not-be-used"
         env.pop("DISPLAY", None)
-        self.reader.proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "tray_app", "demo", *args],
             env=env,
             stdin=subprocess.PIPE,
@@ -161,10 +161,12 @@ class Demo:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        Tray._start_reader(self.reader)
+        self.reader = OutputLines(proc)
 
     def endpoint(self) -> str:
-        return self.reader.wait_line("AWS emulator: ", timeout=30).split(": ", 1)[1].strip()
+        return (
+            self.reader.wait_line("AWS emulator: ", timeout=30, after=0).split(": ", 1)[1].strip()
+        )
 
 
 def test_a_scripted_session_ends_by_the_functions_own_guard(
@@ -173,7 +175,7 @@ def test_a_scripted_session_ends_by_the_functions_own_guard(
     demo = Demo(tmp_path, "--no-tray", "--speed", "300")  # one collection a second
     try:
         endpoint = demo.endpoint()
-        demo.reader.wait_line("demo ready", timeout=30)
+        demo.reader.wait_line("demo ready", timeout=30, after=0)
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         cli = [sys.executable, "-m", "tray_app", "--endpoint-url", endpoint, "--region", REGION]
         started = subprocess.run(
@@ -209,17 +211,17 @@ def test_the_demo_with_the_terminal_panel_runs_a_session(tmp_path: Path) -> None
     try:
         demo.endpoint()
         started = time.monotonic()
-        demo.reader.wait_line("Off — costs $0", timeout=30)
+        demo.reader.wait_line("Off — costs $0", timeout=30, after=0)
         assert time.monotonic() - started < 30
         # the panel showed itself first, while the stack was being deployed
         shown = demo.reader.lines.index("Deploying the stack to the emulator…")
         ready = next(i for i, line in enumerate(demo.reader.lines) if "demo ready" in line)
         assert shown < ready
-        demo.reader.key("s")
-        demo.reader.wait_line("Study session on", timeout=20)
-        demo.reader.key("q")
+        pressed = demo.reader.key("s")
+        demo.reader.wait_line("Study session on", timeout=20, after=pressed)
+        pressed = demo.reader.key("q")
         assert demo.reader.proc.wait(timeout=30) == 0
-        demo.reader.wait_line("pipeline off — bye")
+        demo.reader.wait_line("pipeline off — bye", after=pressed)
     finally:
         demo.reader.stop()
 
@@ -244,9 +246,9 @@ def test_a_second_terminal_works_as_printed_with_one_url_for_every_service(
     demo = Demo(tmp_path, "--no-tray", "--speed", "300")
     try:
         url = demo.endpoint()
-        demo.reader.wait_line("demo ready", timeout=30)
-        export = demo.reader.wait_line("  export AWS_ENDPOINT_URL=")
-        command = demo.reader.wait_line(" status      # also").split("status")[0].split()
+        demo.reader.wait_line("demo ready", timeout=30, after=0)
+        export = demo.reader.wait_line("  export AWS_ENDPOINT_URL=", after=0)
+        command = demo.reader.wait_line(" status      # also", after=0).split("status")[0].split()
         shell = fresh_shell(pasted(export), tmp_path)
         assert shell["AWS_ENDPOINT_URL"] == url
 
@@ -304,7 +306,7 @@ def test_the_demo_cleans_up_its_folder_and_shows_a_failed_deploys_real_error(
         bad.reader.stop()
     good = Demo(tmp_path, "--no-tray", extra={"TMPDIR": str(scratch)})
     try:
-        good.reader.wait_line("demo ready", timeout=30)
+        good.reader.wait_line("demo ready", timeout=30, after=0)
         assert [p.name[:19] for p in scratch.iterdir()] == ["pipeline-tray-demo-"]
         good.reader.proc.terminate()
         assert good.reader.proc.wait(timeout=30) == 0

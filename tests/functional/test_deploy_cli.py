@@ -15,6 +15,7 @@ import boto3
 import botocore.parsers
 import pytest
 
+from tests.aws_names import REGION
 from tests.emulator_process import iam_enforced
 from tray_app.app import config
 from tray_app.aws import lambda_package
@@ -22,7 +23,6 @@ from tray_app.commands import cli
 from tray_app.commands import stack_command as stack_commands
 
 pytestmark = pytest.mark.functional
-REGION = "eu-west-1"
 
 
 def run_cli(endpoint: str, *args: str) -> tuple[int, str]:

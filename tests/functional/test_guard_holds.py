@@ -19,23 +19,13 @@ import pytest
 from collector.collect import handle
 from collector.container import Container
 
+from tests.aws_names import REGION
 from tests.faults.fault_proxy import Fault, FaultProxy, access_denied, network_down
+from tests.lambda_context import LambdaContext
 
 pytestmark = pytest.mark.functional
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 NOW = 1_795_700_000  # 2026-11-26T13:33:20Z
-REGION = "eu-west-1"
-
-
-class Context:
-    """The part of Lambda's context the handler reads."""
-
-    function_name = "data-collector"
-    function_version = "$LATEST"
-    aws_request_id = "req-1"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 59_000
 
 
 @pytest.fixture
@@ -120,7 +110,7 @@ def scheduled(deadline: int | None = None) -> dict[str, Any]:
 
 
 def run(container: Container, payload: Any, now: float = NOW) -> dict[str, Any]:
-    return handle(payload, Context(), container, now=now)
+    return handle(payload, LambdaContext(), container, now=now)
 
 
 def log_line(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

@@ -18,24 +18,13 @@ from collector.settings import MisconfiguredError
 from collector.writer import WriteError
 from moto import mock_aws
 
+from tests.aws_names import REGION
+from tests.lambda_context import LambdaContext
 from tests.template_resources import create_pipeline
 
 pytestmark = pytest.mark.functional
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 NOW = 1_795_700_000.0  # 2026-11-26T13:33:20Z
-REGION = "eu-west-1"
-
-
-@dataclass
-class Context:
-    """The attributes of Lambda's context object that the handler reads."""
-
-    aws_request_id: str = "req-1"
-    function_name: str = "data-collector"
-    function_version: str = "$LATEST"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 59_000
 
 
 @dataclass
@@ -97,7 +86,7 @@ def event(name: str) -> Any:
 def run(
     container: Container, payload: Any, request_id: str = "req-1", now: float = NOW
 ) -> dict[str, Any]:
-    return handle(payload, Context(aws_request_id=request_id), container, now=now)
+    return handle(payload, LambdaContext(aws_request_id=request_id), container, now=now)
 
 
 def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -232,7 +221,7 @@ def test_the_deployed_entry_point_runs_with_its_environment(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(data_collector, "CONTAINER", Container())
-    result = data_collector.lambda_handler({}, Context(aws_request_id="entry"))
+    result = data_collector.lambda_handler({}, LambdaContext(aws_request_id="entry"))
     assert result["collected"] is True
     assert pipeline.newest() is not None
 

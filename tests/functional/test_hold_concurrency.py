@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.faults.fault_proxy import Fault, FaultProxy
-from tests.tray_process import REGION, RULE
 from tray_app.app import config
 from tray_app.app.executor import Executor
 from tray_app.aws.client_session import AwsSession

@@ -41,11 +41,11 @@ def test_a_session_in_the_panel_prints_only_our_own_lines(
     panel: Callable[..., Tray], tmp_path: Path
 ) -> None:
     tray = panel()
-    tray.wait_line("Off — costs $0")
+    tray.wait_line("Off — costs $0", after=0)
     tray.key("s")
     eventually(lambda: rule()[0] == "ENABLED")
-    tray.key("i")  # an invoke: fails in the emulator, and says so as a notification line
-    tray.wait_line("[Invoke failed]")
+    pressed = tray.key("i")  # an invoke: fails in the emulator, and says so as a notification line
+    tray.wait_line("[Invoke failed]", after=pressed)
     tray.key("q")
     assert tray.proc.wait(timeout=15) == 0
     strangers = [line for line in tray.lines if not OURS.match(line)]
@@ -59,7 +59,7 @@ def test_quitting_with_no_session_says_nothing_about_stopping_one(
     panel: Callable[..., Tray],
 ) -> None:
     tray = panel()
-    tray.wait_line("Off — costs $0")
+    tray.wait_line("Off — costs $0", after=0)
     tray.key("q")
     assert tray.proc.wait(timeout=15) == 0
     assert "stopping the session before exit…" not in tray.lines

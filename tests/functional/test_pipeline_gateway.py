@@ -14,6 +14,7 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from tests.aws_names import REGION
 from tests.emulator_process import put_metrics
 from tests.template_resources import FUNCTION_ARN, create_pipeline
 from tray_app.app import config
@@ -23,7 +24,6 @@ from tray_app.aws.pipeline import InvokeError, Pipeline
 from tray_app.core.errors import AwsError
 
 pytestmark = pytest.mark.functional
-REGION = "eu-west-1"
 
 
 @pytest.fixture

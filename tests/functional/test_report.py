@@ -18,8 +18,8 @@ import pytest
 from collector.collect import handle
 from collector.container import Container
 
-from tests.functional.test_handler import Context
-from tests.tray_process import REGION
+from tests.aws_names import REGION
+from tests.lambda_context import LambdaContext
 
 pytestmark = pytest.mark.functional
 
@@ -38,7 +38,7 @@ def cli(endpoint: str, state: Path, *args: str) -> subprocess.CompletedProcess[s
 def land(container: Container, at: float, n: int) -> None:
     """One scheduled collection at `at`, as the rule delivers it (its own id and time)."""
     event = {"time": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "id": f"e{n}"}
-    result = handle(event, Context(aws_request_id=f"r{n}"), container, now=time.time())
+    result = handle(event, LambdaContext(aws_request_id=f"r{n}"), container, now=time.time())
     assert result["statusCode"] == 200, result
 
 

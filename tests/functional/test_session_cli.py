@@ -14,11 +14,11 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.aws_names import REGION
 from tests.template_resources import create_pipeline
 from tray_app.aws.target_input import deadline_of
 
 pytestmark = pytest.mark.functional
-REGION = "eu-west-1"
 
 
 @pytest.fixture

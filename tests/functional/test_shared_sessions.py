@@ -14,8 +14,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.aws_names import REGION, RULE
 from tests.faults.fault_proxy import FaultProxy
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule
 from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.functional
@@ -51,8 +52,8 @@ def device(
 def two_devices(device: Device) -> tuple[Tray, Tray]:
     """A laptop and a desktop, both up and showing the rule off."""
     laptop, desktop = device("laptop"), device("desktop")
-    laptop.wait_line("Off — costs $0")
-    desktop.wait_line("Off — costs $0")
+    laptop.wait_line("Off — costs $0", after=0)
+    desktop.wait_line("Off — costs $0", after=0)
     return laptop, desktop
 
 
@@ -96,7 +97,7 @@ def test_start_for_one_minute_with_a_tray_running_ends_after_that_minute(
     proxy: FaultProxy, device: Device, tmp_path: Path
 ) -> None:
     tray = device("desk")
-    tray.wait_line("Off — costs $0")
+    tray.wait_line("Off — costs $0", after=0)
     mark = tray.mark()
     started = time.time()
     done = cli(proxy.url, tmp_path / "desk", "start", "--minutes", "1")  # the same machine
@@ -114,8 +115,9 @@ def test_an_explicit_stop_on_one_device_ends_it_for_the_other_which_says_so_once
     proxy: FaultProxy, device: Device
 ) -> None:
     laptop, desktop = two_devices(device)
+    before = desktop.mark()
     laptop.key("s")
-    desktop.wait_line("Study session on — held by laptop, 59 min left")
+    desktop.wait_line("Study session on — held by laptop, 59 min left", after=before)
     mark = laptop.mark()
     desktop.key("s")  # Stop on the other device: the session ends for everyone
     eventually(lambda: rule()[0] == "DISABLED")
@@ -130,14 +132,15 @@ def test_a_device_that_leaves_keeps_the_rule_on_for_the_other_and_the_last_switc
     proxy: FaultProxy, device: Device
 ) -> None:
     laptop, desktop = two_devices(device)
+    before = desktop.mark()
     laptop.key("s")
-    desktop.wait_line("held by laptop")
-    desktop.key("j")  # join the laptop's session
-    desktop.wait_line("· also on: laptop")
+    desktop.wait_line("held by laptop", after=before)
+    pressed = desktop.key("j")  # join the laptop's session
+    desktop.wait_line("· also on: laptop", after=pressed)
     assert holders() == ["desktop", "laptop"]
-    desktop.key("q")
+    pressed = desktop.key("q")
     assert desktop.proc.wait(timeout=15) == 0
-    desktop.wait_line("left the study session; it stays on for laptop — bye")
+    desktop.wait_line("left the study session; it stays on for laptop — bye", after=pressed)
     assert rule()[0] == "ENABLED" and holders() == ["laptop"]
     laptop.key("q")
     assert laptop.proc.wait(timeout=15) == 0
@@ -156,4 +159,4 @@ def test_a_rule_switched_on_in_the_console_is_adopted_by_exactly_one_of_two_tray
     assert len(adopted) == 1 and len(holders()) == 1
     (winner,) = holders()
     other = desktop if winner == "laptop" else laptop
-    other.wait_line(f"held by {winner}")
+    other.wait_line(f"held by {winner}", after=0)

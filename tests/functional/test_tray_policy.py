@@ -15,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tests.aws_names import REGION
 from tests.emulator_process import set_free_actions
 from tests.template_resources import create_pipeline, resource
 from tray_app.app import config
@@ -26,7 +27,6 @@ from tray_app.core.holds import Judge, hold_for, join
 
 pytestmark = pytest.mark.functional
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "tray-user.json"
-REGION = "eu-west-1"
 # botocore's operation names -> the IAM actions that authorize them
 IAM_ACTION = {"lambda.Invoke": "lambda:InvokeFunction"}
 

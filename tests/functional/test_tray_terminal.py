@@ -9,7 +9,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.tray_process import REGION, RULE, Tray, eventually, rule
+from tests.aws_names import REGION, RULE
+from tests.tray_process import Tray, eventually, rule
 
 pytestmark = pytest.mark.functional
 
@@ -32,10 +33,10 @@ def test_a_second_tray_refuses_and_says_where_the_first_runs(
     stack: dict[str, str], tray_factory: Callable[..., Tray]
 ) -> None:
     first = tray_factory()
-    first.wait_line("Off — costs $0")
+    first.wait_line("Off — costs $0", after=0)
     second = tray_factory()
     assert second.proc.wait(timeout=15) == 1
-    line = second.wait_line("already running")
+    line = second.wait_line("already running", after=0)
     assert f"pid {first.proc.pid}" in line
 
 
@@ -47,7 +48,7 @@ def test_a_pending_stop_from_the_last_run_is_applied_at_start(
     marker.parent.mkdir(parents=True)
     marker.write_text("x")
     tray = tray_factory()
-    tray.wait_line("[Pipeline switched off]")
+    tray.wait_line("[Pipeline switched off]", after=0)
     assert rule()[0] == "DISABLED"
     assert not marker.exists()
 
@@ -56,9 +57,10 @@ def test_a_rule_enabled_outside_is_adopted_with_a_deadline(
     stack: dict[str, str], tray_factory: Callable[..., Tray]
 ) -> None:
     tray = tray_factory()
-    tray.wait_line("Off — costs $0")
+    tray.wait_line("Off — costs $0", after=0)
+    enabled = tray.mark()
     boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
-    tray.wait_line("[Pipeline was already on]")
+    tray.wait_line("[Pipeline was already on]", after=enabled)
     eventually(lambda: rule()[1] is not None)
     tray.proc.send_signal(signal.SIGINT)
     assert tray.proc.wait(timeout=15) == 0
@@ -74,11 +76,11 @@ def test_nothing_secret_reaches_the_logs_or_the_state_files(
         "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEPIPETRAYSESSIONTOKEN",
     }
     tray = tray_factory(**secrets)
-    tray.wait_line("Off — costs $0")
+    tray.wait_line("Off — costs $0", after=0)
     tray.key("s")
     eventually(lambda: rule()[0] == "ENABLED")
-    tray.key("i")  # an invoke: it fails in the emulator, and the error is printed
-    tray.wait_line("[Invoke failed]")
+    pressed = tray.key("i")  # an invoke: it fails in the emulator, and the error is printed
+    tray.wait_line("[Invoke failed]", after=pressed)
     tray.key("q")
     assert tray.proc.wait(timeout=15) == 0
     written = "\n".join(tray.lines)
