@@ -7,29 +7,14 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tray_app.core.holds import Judge
+from tests.unit.test_menu_model import FACTS, NOW
 from tray_app.core.machine import Phase, State
-from tray_app.core.menu_model import Facts
 from tray_app.desktop import tray_view, ui_thread
 
-NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
-FACTS = Facts(
-    session_minutes=60,
-    idle_minutes=15,
-    idle_available=True,
-    latest_line="",
-    history_line="",
-    region="eu-west-1",
-    rule="data-collector-schedule",
-    function="data-collector",
-    table="InfraMetrics",
-    judge=Judge("desk"),
-)
 PUBLIC = ("icon", "title", "menu", "visible")
 
 
