@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from tray_app.desktop import idle
-from tray_app.desktop.idle.macos import parse_hid_idle_seconds
-from tray_app.desktop.idle.windows import idle_milliseconds
+from tray_app.desktop.idle.macos_hid_idle import parse_hid_idle_seconds
+from tray_app.desktop.idle.windows_last_input import idle_milliseconds
 
 IOREG = """
 +-o IOHIDSystem  <class IOHIDSystem, id 0x100000253, registered, matched, active, busy 0>

@@ -17,8 +17,8 @@ from plyer.facades import Notification
 from tray_app.desktop import notifiers
 from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
 from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
-from tray_app.desktop.notifiers.macos import MacNotifier
-from tray_app.desktop.notifiers.windows import WindowsNotifier
+from tray_app.desktop.notifiers.macos_user_notification import MacNotifier
+from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier
 
 EXTEND = [("extend", "Extend +30 min")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tray_app.desktop.power import windows as w
+from tray_app.desktop.power import windows_session_end as w
 
 
 @pytest.mark.parametrize(

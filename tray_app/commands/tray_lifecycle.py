@@ -93,9 +93,11 @@ class TrayLifecycle:
         """pystray's setup callback: the icon's loop runs; start watching for quit."""
         app = self.app
         if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
-            from tray_app.desktop.power import windows  # noqa: PLC0415 - Windows only
+            from tray_app.desktop.power import windows_session_end  # noqa: PLC0415 - Windows only
 
-            windows.install(icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS))
+            windows_session_end.install(
+                icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
+            )
         self._watcher = threading.Thread(
             target=self._quit_when_told, name="quit-watcher", daemon=True
         )

@@ -25,13 +25,13 @@ def _gnome() -> IdleMonitor:
 
 
 def _windows() -> IdleMonitor:
-    from tray_app.desktop.idle.windows import WindowsIdle  # noqa: PLC0415
+    from tray_app.desktop.idle.windows_last_input import WindowsIdle  # noqa: PLC0415
 
     return WindowsIdle()
 
 
 def _macos() -> IdleMonitor:
-    from tray_app.desktop.idle.macos import MacIdle  # noqa: PLC0415
+    from tray_app.desktop.idle.macos_hid_idle import MacIdle  # noqa: PLC0415
 
     return MacIdle()
 

@@ -39,11 +39,11 @@ class NotifierBackend(Protocol):
 def choose() -> NotifierBackend:
     """The notifier for this platform: plyer on Windows and macOS, D-Bus elsewhere."""
     if sys.platform == "win32":
-        from tray_app.desktop.notifiers.windows import WindowsNotifier  # noqa: PLC0415 - Windows only
+        from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier  # noqa: PLC0415 - Windows only
 
         return WindowsNotifier()
     if sys.platform == "darwin":
-        from tray_app.desktop.notifiers.macos import MacNotifier  # noqa: PLC0415 - macOS only
+        from tray_app.desktop.notifiers.macos_user_notification import MacNotifier  # noqa: PLC0415 - macOS only
 
         return MacNotifier()
     from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier  # noqa: PLC0415
