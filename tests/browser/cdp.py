@@ -2,24 +2,30 @@
 Chromium reads NUL-terminated JSON commands on fd 3 and writes on fd 4), standard library only.
 
 It records what a page does: console messages, exceptions, log entries and every network
-request, so that a test can say "none" and mean it.
+request, so that a test can say "none" and mean it. Every wait is bounded (WAIT_SECONDS).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from tests.browser.page_scripts import EXEC_ON_FDS_3_AND_4, REFERENCES
 
 CHROMIUM = "/usr/lib/chromium/chromium"  # the binary; /usr/bin/chromium's wrapper chatters
 FLAGS = (  # this machine's notes: without the background flags Chromium dials out by itself
@@ -41,10 +47,13 @@ WAIT_SECONDS = 30.0
 class Browser:
     """One Chromium process and one page in it."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], to_chrome: int, from_chrome: int) -> None:
+    def __init__(
+        self, proc: subprocess.Popen[bytes], to_chrome: int, from_chrome: int, log: Path
+    ) -> None:
         self._proc = proc
         self._out = to_chrome
         self._in = from_chrome
+        self._log = log
         self._next = 0
         self._replies: dict[int, queue.Queue[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -74,6 +83,14 @@ class Browser:
                 else:
                     self.events.append(message)
 
+    def _gone(self) -> str:
+        """Why Chromium stopped answering: its exit code and the end of its stderr."""
+        code = self._proc.poll()
+        if code is None:
+            return f"Chromium did not answer in {WAIT_SECONDS} s"
+        tail = self._log.read_text(errors="replace").splitlines()[-5:]
+        return f"Chromium exited with {code}: {' / '.join(tail)}"
+
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Send one command (to the page once attached) and return its result."""
         with self._lock:
@@ -84,11 +101,18 @@ class Browser:
         message: dict[str, Any] = {"id": ident, "method": method, "params": params}
         if self.session and not method.startswith(("Target.", "Browser.")):
             message["sessionId"] = self.session
-        os.write(self._out, json.dumps(message).encode() + b"\0")
         try:
-            reply = answer.get(timeout=WAIT_SECONDS)
-        except queue.Empty:
-            raise AssertionError(f"Chromium did not answer {method} in {WAIT_SECONDS} s") from None
+            os.write(self._out, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            raise AssertionError(f"{method}: {self._gone()}") from None
+        end = time.monotonic() + WAIT_SECONDS
+        # short slices, so a Chromium that died is reported now, not after WAIT_SECONDS
+        while True:
+            with contextlib.suppress(queue.Empty):
+                reply = answer.get(timeout=0.2)
+                break
+            if self._proc.poll() is not None or time.monotonic() > end:
+                raise AssertionError(f"{method}: {self._gone()}")
         if "error" in reply:
             raise AssertionError(f"{method}: {reply['error']}")
         result: dict[str, Any] = reply.get("result", {})
@@ -101,8 +125,10 @@ class Browser:
             for event in self.events[after:]:
                 if event.get("method") == method:
                     return event
+            if self._proc.poll() is not None:
+                break
             time.sleep(0.05)
-        raise AssertionError(f"no {method} event in {WAIT_SECONDS} s")
+        raise AssertionError(f"no {method} event: {self._gone()}")
 
     def open(self, url: str, scheme: str, width: int = 1000) -> None:
         """Load `url` at `width` CSS pixels with prefers-color-scheme `scheme`; wait for load."""
@@ -129,13 +155,27 @@ class Browser:
         return result["result"].get("value")
 
     def screenshot(self) -> bytes:
-        """The whole page as PNG."""
+        """The whole page as PNG, at one device pixel per CSS pixel."""
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]
         clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
         shot = self.call(
             "Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True
         )
         return base64.b64decode(shot["data"])
+
+    def boxes(self, selector: str) -> dict[str, tuple[int, int, int, int]]:
+        """Each element matching `selector`, by id: (left, top, right, bottom) in page pixels."""
+        found = self.evaluate(
+            f"Object.fromEntries([...document.querySelectorAll({json.dumps(selector)})].map("
+            "e => { const r = e.getBoundingClientRect(); return [e.id, [r.left + scrollX, "
+            "r.top + scrollY, r.right + scrollX, r.bottom + scrollY].map(Math.round)]; }))"
+        )
+        return {name: (box[0], box[1], box[2], box[3]) for name, box in found.items()}
+
+    def references(self) -> list[str]:
+        """Every URL the loaded page refers to in its markup or CSS, data: URLs included."""
+        found: list[str] = self.evaluate(REFERENCES)
+        return found
 
     def problems(self) -> list[str]:
         """Console messages, uncaught exceptions and log entries of level warning or worse."""
@@ -145,7 +185,9 @@ class Browser:
             if method == "Runtime.consoleAPICalled":
                 found.append(f"console.{params.get('type')}: {params.get('args')}")
             elif method == "Runtime.exceptionThrown":
-                found.append(f"exception: {params.get('exceptionDetails')}")
+                details = params.get("exceptionDetails", {})
+                text = details.get("exception", {}).get("description") or details.get("text")
+                found.append(f"exception: {text}")
             elif method == "Log.entryAdded" and params["entry"]["level"] in ("warning", "error"):
                 found.append(f"log: {params['entry'].get('text')}")
         return found
@@ -159,7 +201,7 @@ class Browser:
         ]
 
     def close(self) -> None:
-        """Close the browser and wait for it."""
+        """Close the browser and wait for it; kill it if it does not go."""
         with contextlib.suppress(OSError):  # already gone
             os.write(self._out, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
         try:
@@ -169,33 +211,71 @@ class Browser:
             self._proc.wait(timeout=10)
 
 
+def _high_fd(fd: int) -> int:
+    """A copy of `fd` numbered 5 or more (the original is closed), not inherited by default."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5)
+    os.close(fd)
+    return high
+
+
+def _reap_group(group: int) -> None:
+    """Wait for the helpers left in Chromium's process group to exit; kill any that stay."""
+    end = time.monotonic() + 10
+    try:
+        while time.monotonic() < end:
+            os.killpg(group, 0)  # raises once the group is empty
+            time.sleep(0.05)
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """A fresh headless Chromium with a throw-away profile; always stopped and removed."""
-    profile = tempfile.mkdtemp(prefix="pipeline-tray-chromium-")
+    profile = Path(tempfile.mkdtemp(prefix="pipeline-tray-chromium-"))
+    log = profile.parent / f"{profile.name}.log"  # beside the profile: Chromium owns that dir
     to_chrome_r, to_chrome_w = os.pipe()
     from_chrome_r, from_chrome_w = os.pipe()
-    # Chromium wants its ends on fds 3 (commands in) and 4 (answers out).
-    proc = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        pass_fds=(3, 4),
-        preexec_fn=lambda: (os.dup2(to_chrome_r, 3), os.dup2(from_chrome_w, 4)),  # noqa: PLW1509
-    )
-    os.close(to_chrome_r)
-    os.close(from_chrome_w)
+    commands, answers = _high_fd(to_chrome_r), _high_fd(from_chrome_w)
     browser: Browser | None = None
     try:
-        browser = Browser(proc, to_chrome_w, from_chrome_r)
-        yield browser
+        with log.open("wb") as stderr:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    EXEC_ON_FDS_3_AND_4,
+                    str(commands),
+                    str(answers),
+                    CHROMIUM,
+                    *FLAGS,
+                    f"--user-data-dir={profile}",
+                    "about:blank",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                pass_fds=(commands, answers),
+                start_new_session=True,  # its renderers and zygotes share its process group
+            )
+        # Chromium holds its own copies now; ours must go, or we never see it close the pipe.
+        os.close(commands)
+        os.close(answers)
+        commands = answers = -1
+        try:
+            browser = Browser(proc, to_chrome_w, from_chrome_r, log)
+            yield browser
+        finally:
+            if browser is not None:
+                browser.close()
+            else:
+                proc.kill()
+                proc.wait(timeout=10)
+            _reap_group(proc.pid)
     finally:
-        if browser is not None:
-            browser.close()
-        else:
-            proc.kill()
-            proc.wait(timeout=10)
-        os.close(to_chrome_w)
-        os.close(from_chrome_r)
+        for fd in (commands, answers, to_chrome_w, from_chrome_r):
+            if fd >= 0:
+                os.close(fd)
         shutil.rmtree(profile, ignore_errors=True)
+        log.unlink(missing_ok=True)
