@@ -39,12 +39,14 @@ class TrayFacts:
         pipeline: Pipeline,
         files: StateFiles,
         idle_available: bool,
+        idle_reason: str = "",
         on_change: Callable[[], None],
         notifier: Notifier | None = None,
     ) -> None:
         self._config, self._region = config, region
         self._runner, self._pipeline, self._files = runner, pipeline, files
         self._idle_available = idle_available
+        self._idle_reason = idle_reason
         self._on_change = on_change
         self._notifier = notifier
         self._stale_told = False
@@ -79,6 +81,7 @@ class TrayFacts:
             function=self._config.function,
             table=self._config.table,
             judge=self._runner.settings.judge,
+            idle_reason=self._idle_reason,
         )
 
     def observe(self, state: State) -> None:

@@ -59,6 +59,7 @@ class Runner:
         self.settings = settings
         self.notifier = notifier
         self._idle = idle
+        self._idle_lost = ""  # why the last idle reading failed, once said
         self._files = files
         self.clock = clock
         self._tick_seconds = tick_seconds
@@ -173,10 +174,19 @@ class Runner:
         if self._idle is None:
             return None
         try:
-            return self._idle.idle_seconds()
+            seconds = self._idle.idle_seconds()
         except OSError as err:  # the display went away: no idle reading, the timer still works
-            log.warning("idle time unavailable: %s", err)
+            if str(err) != self._idle_lost:  # said once, not at every tick
+                self._idle_lost = str(err)
+                log.warning("idle time unavailable: %s", err)
+                self.notifier.notify(
+                    "Idle auto-off stopped working",
+                    f"{err}. The session's timer still applies.",
+                    "idle-lost",
+                )
             return None
+        self._idle_lost = ""
+        return seconds
 
     def _apply(self, event: Event) -> None:
         with self._changed:

@@ -69,7 +69,8 @@ class TrayApp:
         aws = AwsSession(config)
         self.pipeline = Pipeline(aws, config)
         self.files = StateFiles(default_state_dir())
-        self.monitor = idle.choose()
+        chosen = idle.choose_with_reason()
+        self.monitor, self.idle_reason = chosen.monitor, chosen.reason
         self.view = None if terminal else tray_view(self._facts, self._perform, out)
         me = tray_identity(self.files.directory, config.device_name)
         settings = Settings(
@@ -101,6 +102,7 @@ class TrayApp:
             pipeline=self.pipeline,
             files=self.files,
             idle_available=self.monitor is not None,
+            idle_reason=self.idle_reason,
             on_change=self.refresh,
             notifier=self.runner.notifier,
         )

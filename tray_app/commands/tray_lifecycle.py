@@ -78,6 +78,7 @@ class TrayLifecycle:
             app.monitor is not None,
             on_action=app.actions.perform,
             notice=app.notice,
+            idle_reason=app.idle_reason,
         )
         app.reason = panel.run(app.stop)
         self._shut_down()

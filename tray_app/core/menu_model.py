@@ -45,6 +45,7 @@ class Facts:
     function: str
     table: str
     judge: Judge = ANYONE  # who "also on" is counted against
+    idle_reason: str = ""  # why idle auto-off is unavailable, when it is
     notice: str | None = None  # shown until the session loop starts (the demo's deploy)
 
 
@@ -112,11 +113,12 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     """The whole menu, top to bottom."""
     on = state.phase is Phase.ON
     busy = state.phase in (Phase.STARTING, Phase.STOPPING, Phase.UNKNOWN)
-    idle_text = (
-        f"Idle auto-off: after {f.idle_minutes} min"
-        if f.idle_available
-        else "Idle auto-off: unavailable on this desktop"
-    )
+    if f.idle_available:
+        idle_text = f"Idle auto-off: after {f.idle_minutes} min"
+    elif f.idle_reason:
+        idle_text = f"Idle auto-off: unavailable ({f.idle_reason})"
+    else:
+        idle_text = "Idle auto-off: unavailable on this desktop"
     lengths = tuple(
         Item(
             length_label(m),

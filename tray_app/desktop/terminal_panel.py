@@ -23,7 +23,13 @@ PHASE_WORDS = {
 
 
 def state_line(
-    state: State, now: float, idle_available: bool, judge: Judge, notice: str | None = None
+    state: State,
+    now: float,
+    idle_available: bool,
+    judge: Judge,
+    notice: str | None = None,
+    *,
+    idle_reason: str = "",
 ) -> str:
     """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
     if notice and state.phase is Phase.UNKNOWN:
@@ -38,7 +44,8 @@ def state_line(
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
-        line += "  (idle auto-off unavailable on this desktop)"
+        why = f": {idle_reason}" if idle_reason else " on this desktop"
+        line += f"  (idle auto-off unavailable{why})"
     return line
 
 
@@ -55,6 +62,7 @@ class TerminalPanel:
         *,
         on_action: Callable[[Choice], None],
         notice: Callable[[], str | None] = lambda: None,
+        idle_reason: str = "",
     ) -> None:
         self.session = session
         self.on_action = on_action
@@ -62,6 +70,7 @@ class TerminalPanel:
         self.inp = inp
         self.out = out
         self.idle_available = idle_available
+        self.idle_reason = idle_reason
         self._shown = ""
 
     def run(self, stop: threading.Event) -> str:
@@ -90,6 +99,7 @@ class TerminalPanel:
             self.idle_available,
             self.session.settings.judge,
             self.notice(),
+            idle_reason=self.idle_reason,
         )
         if line != self._shown:
             print(line, file=self.out, flush=True)

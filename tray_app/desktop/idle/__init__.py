@@ -6,10 +6,24 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tray_app.core.ports import IdleMonitor
 
 log = logging.getLogger(__name__)
+
+
+def _wayland_ext() -> IdleMonitor:
+    # pywayland is imported only where a Wayland display is set
+    from tray_app.desktop.idle.wayland_ext_idle import ExtIdle  # noqa: PLC0415
+
+    return ExtIdle()
+
+
+def _wayland_kde() -> IdleMonitor:
+    from tray_app.desktop.idle.wayland_kde_idle import KdeIdle  # noqa: PLC0415
+
+    return KdeIdle()
 
 
 def _x11() -> IdleMonitor:
@@ -42,21 +56,41 @@ def candidates() -> list[Callable[[], IdleMonitor]]:
         return [_windows]
     if sys.platform == "darwin":
         return [_macos]
-    wayland = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
-    # On Wayland the X11 extension only sees XWayland windows: ask the compositor first.
-    found: list[Callable[[], IdleMonitor]] = [_gnome] if wayland else []
-    if os.environ.get("DISPLAY"):
-        found.append(_x11)
-    if not wayland:
-        found.append(_gnome)
-    return found
+    if os.environ.get("WAYLAND_DISPLAY"):
+        # The compositor pushes idle and resumed; GNOME's Mutter offers neither protocol but
+        # answers on D-Bus. Never X11 here: through XWayland it sees only input to X11 windows.
+        return [_wayland_ext, _wayland_kde, _gnome]
+    if os.environ.get("XDG_SESSION_TYPE") == "wayland":
+        return [_gnome]  # a Wayland session whose socket we were not told: no X11 either
+    return [_x11, _gnome] if os.environ.get("DISPLAY") else [_gnome]
+
+
+@dataclass(frozen=True)
+class IdleChoice:
+    """The backend chosen, or None and why none works (the menu and panel say it)."""
+
+    monitor: IdleMonitor | None
+    reason: str = ""
+
+
+def choose_with_reason() -> IdleChoice:
+    """The first backend that works; else None and the first backend's failure, which is the
+    one meant for this desktop."""
+    reasons: list[str] = []
+    for make in candidates():
+        try:
+            return IdleChoice(make())
+        except (OSError, RuntimeError, ImportError) as err:
+            log.info("idle backend %s unavailable: %s", make.__name__.strip("_"), err)
+            reasons.append(str(err))
+    if not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        return IdleChoice(None, "no display to read it from")
+    offers_none = [r for r in reasons[:2] if r.startswith("the compositor offers no")]
+    if os.environ.get("WAYLAND_DISPLAY") and len(offers_none) == 2:
+        return IdleChoice(None, "the compositor offers no idle protocol")
+    return IdleChoice(None, reasons[0] if reasons else "")
 
 
 def choose() -> IdleMonitor | None:
     """The first backend that works, or None: then idle auto-off is unavailable."""
-    for make in candidates():
-        try:
-            return make()
-        except (OSError, RuntimeError) as err:
-            log.info("idle backend %s unavailable: %s", make.__name__.strip("_"), err)
-    return None
+    return choose_with_reason().monitor
