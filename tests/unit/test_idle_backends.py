@@ -43,8 +43,10 @@ def names(monkeypatch: pytest.MonkeyPatch, **env: str) -> list[str]:
 
 def test_linux_backends_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert names(monkeypatch, DISPLAY=":0") == ["_x11", "_gnome"]
-    assert names(monkeypatch, WAYLAND_DISPLAY="wayland-0", DISPLAY=":0") == ["_gnome", "_x11"]
-    assert names(monkeypatch, XDG_SESSION_TYPE="wayland") == ["_gnome"]
+    wayland = ["_wayland_ext", "_wayland_kde", "_gnome"]  # never X11: XWayland sees too little
+    assert names(monkeypatch, WAYLAND_DISPLAY="wayland-0", DISPLAY=":0") == wayland
+    assert names(monkeypatch, WAYLAND_DISPLAY="/run/user/1000/wayland-1") == wayland
+    assert names(monkeypatch, XDG_SESSION_TYPE="wayland", DISPLAY=":0") == ["_gnome"]
     assert names(monkeypatch) == ["_gnome"]
 
 

@@ -77,6 +77,9 @@ def test_idle_unavailable_is_said_and_errors_get_a_line_of_their_own() -> None:
     items = menu_model.build(State(phase=Phase.OFF, error="cannot reach AWS"), NOW, facts)
     assert "Idle auto-off: unavailable on this desktop" in by_text(items)
     assert [i.text for i in items[:2]] == ["Off — costs $0", "⚠ cannot reach AWS"]
+    why = Facts(**{**facts.__dict__, "idle_reason": "the compositor offers no idle protocol"})
+    items = menu_model.build(State(phase=Phase.OFF), NOW, why)
+    assert "Idle auto-off: unavailable (the compositor offers no idle protocol)" in by_text(items)
 
 
 def test_a_long_error_is_cut_to_a_readable_width() -> None:

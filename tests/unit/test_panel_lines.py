@@ -33,3 +33,11 @@ def test_a_session_held_elsewhere_counts_down_the_same_way() -> None:
     lines = distinct_lines(following, range(0, 120))
     assert len(lines) == 3, lines
     assert lines[-1].startswith("Study session on — held by laptop, under 1 min left")
+
+
+def test_the_panel_says_why_idle_auto_off_is_unavailable() -> None:
+    on = State(phase=Phase.ON, deadline=T0 + 600)
+    line = state_line(on, T0, False, ME, idle_reason="the compositor offers no idle protocol")
+    assert line.endswith("(idle auto-off unavailable: the compositor offers no idle protocol)")
+    assert state_line(on, T0, False, ME).endswith("(idle auto-off unavailable on this desktop)")
+    assert "unavailable" not in state_line(on, T0, True, ME)

@@ -104,3 +104,35 @@ def test_a_stop_that_hangs_past_the_budget_is_left_pending(tmp_path: Path) -> No
         assert StateFiles(tmp_path).pending_stop()  # nothing failed yet: the runner saved it
     finally:
         release.set()
+
+
+class LostIdle:
+    """An idle reader whose display went away: every reading fails; counts the readings."""
+
+    def __init__(self) -> None:
+        self.readings = 0
+
+    def idle_seconds(self) -> float | None:
+        self.readings += 1
+        raise OSError("the Wayland compositor went away")
+
+
+def test_a_lost_idle_reading_is_said_once_and_the_session_goes_on(tmp_path: Path) -> None:
+    aws, notes, lost = FakeAws(), Notes(), LostIdle()
+    r = Runner(
+        aws,
+        settings=Settings(),
+        notifier=notes,
+        idle=lost,
+        files=StateFiles(tmp_path),
+        tick_seconds=0.02,
+    )
+    r.start()
+    assert r.wait_for(lambda s: s.phase is Phase.OFF, 5)
+    r.toggle()
+    assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
+    assert r.wait_for(lambda _s: lost.readings >= 20, 5)  # each tick wakes wait_for
+    assert r.state.phase is Phase.ON
+    said = [m for t, m in notes.seen if t == "Idle auto-off stopped working"]
+    assert said == ["the Wayland compositor went away. The session's timer still applies."]
+    assert r.shutdown("quit", timeout=5) is True
