@@ -79,10 +79,13 @@ def choose_with_reason() -> IdleChoice:
     reasons: list[str] = []
     for make in candidates():
         try:
-            return IdleChoice(make())
+            monitor = make()
         except (OSError, RuntimeError, ImportError) as err:
             log.info("idle backend %s unavailable: %s", make.__name__.strip("_"), err)
             reasons.append(str(err))
+            continue
+        log.info("idle backend %s chosen", make.__name__.strip("_"))
+        return IdleChoice(monitor)
     if not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
         return IdleChoice(None, "no display to read it from")
     offers_none = [r for r in reasons[:2] if r.startswith("the compositor offers no")]

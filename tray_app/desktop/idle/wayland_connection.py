@@ -71,6 +71,9 @@ class WaylandIdle:
         watch = self.bind_and_watch(registry, self._globals[self.GLOBAL], seat, timeout_ms)
         watch.dispatcher[self.IDLED] = self._on_idled
         watch.dispatcher["resumed"] = self._on_resumed
+        # Kept for as long as the connection: a proxy collected while its events can still
+        # arrive leaves libwayland calling back through a freed handle (the reader hung).
+        self._proxies = (registry, seat, watch)
         if self._display.roundtrip() < 0:
             raise OSError("the Wayland compositor closed the connection")
 
