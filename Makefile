@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(PY) bench/tray_bench.py
 	$(PY) bench/demo_bench.py
 	$(PY) bench/report_bench.py
+	$(PY) bench/wayland_bench.py
 
 clean:
 	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

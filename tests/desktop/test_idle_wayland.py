@@ -120,7 +120,7 @@ def test_a_compositor_killed_mid_session_is_said_once_and_the_timer_still_applie
             before_kill = tray.mark()
             compositor.kill()
             tray.wait_line(LOST, timeout=10, after=before_kill)
-            tray.wait_line("Its time ran out", timeout=LIMIT, after=before_kill)
+            tray.wait_line("Switched off (timer)", timeout=LIMIT, after=before_kill)
             assert reasons(tmp_path) == ["timer"]
             assert rule()[0] == "DISABLED"
             said = [line for line in tray.lines if LOST in line]
