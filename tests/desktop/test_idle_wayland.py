@@ -99,6 +99,8 @@ def test_kwin_no_input_ends_the_session_at_the_limit(
             assert ended - subscribed_by <= LIMIT + POLL + STOP_SLACK, ended - subscribed_by
             assert rule()[0] == "DISABLED"
             assert reasons(tmp_path) == ["idle"]
+            quit_key = tray.key("q")  # a clean exit with the compositor still connected
+            assert tray.proc.wait(timeout=15) == 0, tray.lines[quit_key:]
         finally:
             tray.stop()
 
