@@ -74,8 +74,7 @@ class IdleChoice:
 
 
 def choose_with_reason() -> IdleChoice:
-    """The first backend that works; else None and the first backend's failure, which is the
-    one meant for this desktop."""
+    """The first backend that works; else None and why the first (this desktop's own) failed."""
     reasons: list[str] = []
     for make in candidates():
         try:
