@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -109,13 +110,16 @@ def main() -> int:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="wayland-bench-"))
     isolate(home)
-    with emulator_process() as (endpoint, _proc):
-        make_pipeline(endpoint)
-        os.environ["AWS_ENDPOINT_URL"] = endpoint  # the session checks' own boto3 calls
-        with sway() as compositor:
-            idle_cost(endpoint, home, compositor, args.idle_seconds)
-        with sway() as compositor:
-            idle_latency(endpoint, home, compositor)
+    try:
+        with emulator_process() as (endpoint, _proc):
+            make_pipeline(endpoint)
+            os.environ["AWS_ENDPOINT_URL"] = endpoint  # the session checks' own boto3 calls
+            with sway() as compositor:
+                idle_cost(endpoint, home, compositor, args.idle_seconds)
+            with sway() as compositor:
+                idle_latency(endpoint, home, compositor)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 
