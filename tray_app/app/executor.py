@@ -47,7 +47,8 @@ class Executor:
             if isinstance(action, Poll):
                 enabled = self.pipeline.rule_enabled()
                 # The record is read only while the rule runs: an idle hour stays free.
-                return Polled(self.clock(), enabled, self.store.read() if enabled else None)
+                shared = self.store.read() if enabled else None
+                return Polled(self.clock(), enabled, shared, request=action.request)
             if isinstance(action, SHARE_ACTIONS):
                 return self._share(action)
             if isinstance(action, Disable):
