@@ -4,11 +4,10 @@ panel); `tray_lifecycle` runs them until quit, `tray_actions` answers the user."
 from __future__ import annotations
 
 import sys
-import threading
 import time
 import webbrowser
 from dataclasses import replace
-from typing import TextIO
+from typing import TextIO, cast
 
 from tray_app import APP_NAME
 from tray_app.app.device import tray_identity
@@ -21,6 +20,7 @@ from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.commands import report_command
+from tray_app.commands.exit_request import ExitRequest
 from tray_app.commands.tray_actions import TrayActions
 from tray_app.commands.tray_lifecycle import TrayLifecycle
 from tray_app.core import session_length, status_text
@@ -31,8 +31,9 @@ from tray_app.core.resolved_config import Config
 from tray_app.core.user_actions import Choice
 from tray_app.desktop import idle
 from tray_app.desktop.instance_lock import InstanceLock
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
+from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
 from tray_app.desktop.probe import desktop_notifier, tray_view
+from tray_app.desktop.terminal_output import TerminalOutput
 
 
 def run(
@@ -47,7 +48,9 @@ def run(
     lock = InstanceLock()
     lock.acquire()
     try:
-        app = TrayApp(config, out, inp or sys.stdin, terminal, prepare)
+        # the terminal may go away under a running panel: its output must never fail the stop
+        safe_out = cast(TextIO, TerminalOutput(out))  # a TextIOBase: every write print makes
+        app = TrayApp(config, safe_out, inp or sys.stdin, terminal, prepare)
         return TrayLifecycle(app).run()
     finally:
         lock.release()
@@ -85,14 +88,18 @@ class TrayApp:
             skew_seconds=config.clock_skew_seconds,
         )
         executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
-        notifier = self.icon_notifier() if self.view is not None else self.panel_notifier()
+        self.exit = ExitRequest()
+        self.notifier = SwitchNotifier(
+            self.icon_notifier() if self.view is not None else self.panel_notifier()
+        )
         self.runner = Runner(
             executor.perform,
             settings=settings,
-            notifier=notifier,
+            notifier=self.notifier,
             idle=self.monitor,
             files=self.files,
             on_state=self._on_state,
+            on_failure=lambda _why: self.quit("failure", exit_code=1),
         )
         self.facts = TrayFacts(
             config,
@@ -102,7 +109,7 @@ class TrayApp:
             files=self.files,
             idle_available=self.monitor is not None,
             on_change=self.refresh,
-            notifier=self.runner.notifier,
+            notifier=self.notifier,
         )
         self.actions = TrayActions(
             self.runner,
@@ -112,9 +119,6 @@ class TrayApp:
             open_report=self._open_report,
             quit_app=lambda: self.quit("quit"),
         )
-        self.stop = threading.Event()
-        self.reason = "signal"
-        self.exit_code = 0
 
     def icon_notifier(self) -> DesktopNotifier:
         """The icon's notifier: the desktop's bubbles."""
@@ -131,10 +135,7 @@ class TrayApp:
 
     def quit(self, reason: str, exit_code: int | None = None) -> None:
         """End the app: the lifecycle stops the session and leaves the view."""
-        self.reason = reason
-        if exit_code is not None:
-            self.exit_code = exit_code
-        self.stop.set()
+        self.exit.request(reason, exit_code)
 
     def notice(self) -> str | None:
         """What the view shows while the preparation (the demo's deploy) runs."""
@@ -184,7 +185,7 @@ class TrayApp:
         try:
             path, _report, _reading = report_command.write_report(self.config)
         except PipelineTrayError as err:
-            self.runner.notifier.notify("The report could not be written", str(err), "report")
+            self.notifier.notify("The report could not be written", str(err), "report")
             return
         if self.view is None:
             print(f"report: {path}", file=self.out, flush=True)

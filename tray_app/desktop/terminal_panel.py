@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import select
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from tray_app.core import holds, status_text
 from tray_app.core.holds import Judge
@@ -42,6 +41,16 @@ def state_line(
     return line
 
 
+class ExitSignal(Protocol):
+    """Whether the app was asked to exit, and a way to wait for it."""
+
+    def is_set(self) -> bool:
+        """True once an exit was requested."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until an exit is requested (or `timeout`)."""
+
+
 class TerminalPanel:
     """Reads keys from `inp`, shows the state on `out`, until q or `stop` is set. A key is
     forwarded as the same choice as its menu item (`core/user_actions.py`)."""
@@ -64,14 +73,18 @@ class TerminalPanel:
         self.idle_available = idle_available
         self._shown = ""
 
-    def run(self, stop: threading.Event) -> str:
-        """Serve keys until quit (returns "quit") or until `stop` is set (returns "signal")."""
+    def run(self, stop: ExitSignal) -> str:
+        """Serve keys until quit (returns "quit"), until `stop` is set (returns "signal"), or
+        until the terminal goes away (returns "signal": as its hangup would)."""
         print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
             while not stop.is_set():
                 self._show()
-                ready, _, _ = select.select([self.inp], [], [], 0.25)
-                key = self.inp.read(1) if ready else ""
+                try:
+                    ready, _, _ = select.select([self.inp], [], [], 0.25)
+                    key = self.inp.read(1) if ready else ""
+                except (OSError, ValueError):  # EIO: the terminal window was closed
+                    return "signal"
                 if ready and key == "":
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
@@ -110,4 +123,6 @@ def _single_keys(stream: TextIO) -> Iterator[None]:
     try:
         yield
     finally:
-        termios.tcsetattr(stream, termios.TCSADRAIN, saved)
+        # a terminal that went away cannot be restored, and need not be
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(stream, termios.TCSADRAIN, saved)

@@ -55,3 +55,26 @@ class EchoNotifier:
         """Stop the desktop notifier, if any."""
         if self._also is not None:
             self._also.close(timeout)
+
+
+class SwitchNotifier:
+    """The app's one notifier, handed to every user of it: when the icon fails and the panel
+    takes over, `use()` switches what it forwards to, for all of them at once."""
+
+    def __init__(self, current: DesktopNotifier | EchoNotifier) -> None:
+        self.current = current
+
+    def use(self, notifier: DesktopNotifier | EchoNotifier) -> None:
+        """Forward to `notifier` from now on; the one before is closed."""
+        old, self.current = self.current, notifier
+        old.close(timeout=1.0)
+
+    def notify(
+        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
+    ) -> None:
+        """Show a notification through the current notifier."""
+        self.current.notify(title, message, kind, actions)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Deliver what is queued (at most `timeout` seconds), then stop."""
+        self.current.close(timeout)
