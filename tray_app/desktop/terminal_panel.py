@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import select
 import sys
 from collections.abc import Callable, Iterator
@@ -81,20 +82,32 @@ class TerminalPanel:
             while not stop.is_set():
                 self._show()
                 try:
-                    ready, _, _ = select.select([self.inp], [], [], 0.25)
-                    key = self.inp.read(1) if ready else ""
+                    keys = self._keys()
                 except (OSError, ValueError):  # EIO: the terminal window was closed
                     return "signal"
-                if ready and key == "":
+                if keys is None:
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
-                choice = for_key(key)
-                if choice is None:
-                    continue
-                if choice.action is UserAction.QUIT:
-                    return "quit"
-                self.on_action(choice)
+                for key in keys:
+                    choice = for_key(key)
+                    if choice is not None and choice.action is UserAction.QUIT:
+                        return "quit"
+                    if choice is not None:
+                        self.on_action(choice)
+                        self._show()
         return "signal"
+
+    def _keys(self) -> str | None:
+        """The keys typed in the next quarter second ("" for none); None once input ended.
+
+        Read from the file descriptor itself: a buffered read(1) would take every key that
+        came together, and select() would then not wake for the ones left in the buffer.
+        """
+        ready, _, _ = select.select([self.inp], [], [], 0.25)
+        if not ready:
+            return ""
+        chunk = os.read(self.inp.fileno(), 64)
+        return chunk.decode(errors="ignore") if chunk else None
 
     def _show(self) -> None:
         line = state_line(
