@@ -151,3 +151,20 @@ def test_expired_credentials_turn_the_icon_red_notify_once_and_recover(
             assert rule()[0] == "ENABLED"
         finally:
             tray.stop()
+
+
+def test_the_last_notification_gets_out_before_the_process_ends(
+    icon: tuple[Tray, Desktop, str],
+) -> None:
+    tray, desktop, _ = icon
+    desktop.icon_box(NAMES)
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    eventually(lambda: rule()[1] is not None)  # adopted: a session of this tray is on
+    before = len(desktop.notifications)
+    tray.proc.send_signal(signal.SIGTERM)
+    assert tray.proc.wait(timeout=20) == 0
+    # the process is gone: every Notify it made is on the bus already, the monitor may lag
+    eventually(
+        lambda: any("Study session ended" in n for n in desktop.notifications[before:]),
+        timeout=5,
+    )
