@@ -7,6 +7,7 @@ import select
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from datetime import tzinfo
 from typing import TextIO
 
 from tray_app.core import holds, status_text
@@ -14,6 +15,7 @@ from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.ports import SessionControls
 from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
+from tray_app.desktop.local_zone import LOCAL
 
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
@@ -23,7 +25,13 @@ PHASE_WORDS = {
 
 
 def state_line(
-    state: State, now: float, idle_available: bool, judge: Judge, notice: str | None = None
+    state: State,
+    now: float,
+    idle_available: bool,
+    judge: Judge,
+    notice: str | None = None,
+    *,
+    zone: tzinfo = LOCAL,
 ) -> str:
     """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
     if notice and state.phase is Phase.UNKNOWN:
@@ -34,7 +42,7 @@ def state_line(
         others = holds.others(state.shared, now, judge)
         # coarse: each change is a new printed line, so at most one a minute
         on = state.phase is Phase.ON
-        line = status_text.shared_line(on, state.deadline, others, now, coarse=True)
+        line = status_text.shared_line(on, state.deadline, others, now, tz=zone, coarse=True)
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
