@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import select
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.ports import SessionControls
 from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
+from tray_app.desktop import keys
 from tray_app.desktop.local_zone import LOCAL
 
 PHASE_WORDS = {
@@ -76,11 +76,11 @@ class TerminalPanel:
         """Serve keys until quit (returns "quit") or until `stop` is set (returns "signal")."""
         print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
+            reader = keys.choose(self.inp)  # select() on POSIX; msvcrt or a thread on Windows
             while not stop.is_set():
                 self._show()
-                ready, _, _ = select.select([self.inp], [], [], 0.25)
-                key = self.inp.read(1) if ready else ""
-                if ready and key == "":
+                key = reader.read_key(0.25)
+                if key is None:
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
                 choice = for_key(key)
