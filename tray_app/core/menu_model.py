@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from urllib.parse import quote
 
 from tray_app.core import holds, status_text
@@ -44,6 +45,7 @@ class Facts:
     rule: str
     function: str
     table: str
+    zone: tzinfo  # the user's wall clock, for "auto-off 15:30"
     judge: Judge = ANYONE  # who "also on" is counted against
     notice: str | None = None  # shown until the session loop starts (the demo's deploy)
 
@@ -57,7 +59,9 @@ def icon_name(state: State) -> str:
     return {Phase.ON: "on", Phase.OFF: "off"}.get(state.phase, "unknown")
 
 
-def headline(state: State, now: float, judge: Judge, notice: str | None = None) -> str:
+def headline(
+    state: State, now: float, judge: Judge, notice: str | None = None, *, zone: tzinfo
+) -> str:
     """The first menu line (and the tooltip)."""
     if notice and state.phase is Phase.UNKNOWN:
         return notice
@@ -68,7 +72,7 @@ def headline(state: State, now: float, judge: Judge, notice: str | None = None) 
     if state.phase is Phase.UNKNOWN:
         return "Checking the pipeline…"
     others = holds.others(state.shared, now, judge)
-    return status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
+    return status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now, tz=zone)
 
 
 def error_line(error: str | None) -> tuple[Item, ...]:
@@ -132,7 +136,7 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         else ()
     )
     return (
-        Item(headline(state, now, f.judge, f.notice), enabled=False),
+        Item(headline(state, now, f.judge, f.notice, zone=f.zone), enabled=False),
         *error_line(state.error),
         Item(
             toggle_text(state, now, f.judge),

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import select
 import sys
 from collections.abc import Callable, Iterator
+from datetime import tzinfo
 from typing import Protocol, TextIO
 
 from tray_app.core import holds, status_text
@@ -14,6 +13,8 @@ from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.ports import SessionControls
 from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
+from tray_app.desktop import keys
+from tray_app.desktop.local_zone import LOCAL
 
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
@@ -23,7 +24,13 @@ PHASE_WORDS = {
 
 
 def state_line(
-    state: State, now: float, idle_available: bool, judge: Judge, notice: str | None = None
+    state: State,
+    now: float,
+    idle_available: bool,
+    judge: Judge,
+    notice: str | None = None,
+    *,
+    zone: tzinfo = LOCAL,
 ) -> str:
     """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
     if notice and state.phase is Phase.UNKNOWN:
@@ -34,7 +41,7 @@ def state_line(
         others = holds.others(state.shared, now, judge)
         # coarse: each change is a new printed line, so at most one a minute
         on = state.phase is Phase.ON
-        line = status_text.shared_line(on, state.deadline, others, now, coarse=True)
+        line = status_text.shared_line(on, state.deadline, others, now, tz=zone, coarse=True)
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
@@ -79,16 +86,17 @@ class TerminalPanel:
         until the terminal goes away (returns "signal": as its hangup would)."""
         print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
+            reader = keys.choose(self.inp)  # select() on POSIX; msvcrt or a thread on Windows
             while not stop.is_set():
                 self._show()
                 try:
-                    keys = self._keys()
+                    typed = reader.read_keys(0.25)
                 except (OSError, ValueError):  # EIO: the terminal window was closed
                     return "signal"
-                if keys is None:
+                if typed is None:
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
-                for key in keys:
+                for key in typed:
                     choice = for_key(key)
                     if choice is not None and choice.action is UserAction.QUIT:
                         return "quit"
@@ -96,18 +104,6 @@ class TerminalPanel:
                         self.on_action(choice)
                         self._show()
         return "signal"
-
-    def _keys(self) -> str | None:
-        """The keys typed in the next quarter second ("" for none); None once input ended.
-
-        Read from the file descriptor itself: a buffered read(1) would take every key that
-        came together, and select() would then not wake for the ones left in the buffer.
-        """
-        ready, _, _ = select.select([self.inp], [], [], 0.25)
-        if not ready:
-            return ""
-        chunk = os.read(self.inp.fileno(), 64)
-        return chunk.decode(errors="ignore") if chunk else None
 
     def _show(self) -> None:
         line = state_line(
