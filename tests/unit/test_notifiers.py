@@ -15,8 +15,9 @@ import pytest
 from plyer.facades import Notification
 
 from tests.tray_process import eventually
+from tests.unit.recording_notifier import Notes
 from tray_app.desktop import notifiers
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
+from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
 from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
 from tray_app.desktop.notifiers.macos_user_notification import MacNotifier
 from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier
@@ -205,3 +206,15 @@ def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_the_switch_reaches_every_user_of_the_notifier_and_closes_the_old_one() -> None:
+    icon, panel = Notes(), Notes()
+    shared = SwitchNotifier(icon)
+    runner_side, facts_side = shared, shared  # what the runner and the facts were handed
+    runner_side.notify("before", "the icon shows it")
+    shared.use(panel)  # the icon failed: the panel takes over
+    facts_side.notify("Metrics are stale", "shown in the panel now")
+    shared.close(timeout=2.0)
+    assert icon.titles == ["before"] and icon.closed == [1.0]
+    assert panel.titles == ["Metrics are stale"] and panel.closed == [2.0]
