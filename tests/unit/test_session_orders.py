@@ -205,15 +205,21 @@ class SessionOrders(RuleBasedStateMachine):
 
     # ---- settling and quitting ----
 
+    def next_in_order(self, fail_stops: bool) -> bool:
+        """Deliver the oldest answer, else carry out the oldest request; False if neither."""
+        if self.answers:
+            self.feed(replace(self.answers.pop(0), now=self.now))
+        elif self.in_flight:
+            stopping = self.state.phase is Phase.STOPPING
+            self.carry_out(0, "fails" if fail_stops and stopping else "answers")
+        else:
+            return False
+        return True
+
     def drain(self, fail_stops: bool = False) -> None:
         """Every request carried out in order and every answer delivered in order."""
         for _ in range(50):
-            if self.answers:
-                self.feed(replace(self.answers.pop(0), now=self.now))
-            elif self.in_flight:
-                stopping = self.state.phase is Phase.STOPPING
-                self.carry_out(0, "fails" if fail_stops and stopping else "answers")
-            else:
+            if not self.next_in_order(fail_stops):
                 return
         raise AssertionError("the core kept asking for more")
 
@@ -260,12 +266,7 @@ class SessionOrders(RuleBasedStateMachine):
         for _ in range(60):
             if settled(self.state):
                 break
-            if self.answers:
-                self.feed(replace(self.answers.pop(0), now=self.now))
-            elif self.in_flight:
-                stopping = self.state.phase is Phase.STOPPING
-                self.carry_out(0, "fails" if fail and stopping else "answers")
-            else:
+            if not self.next_in_order(fail_stops=fail):
                 self.now += 1
                 self.feed(Tick(self.now, None))
         if not settled(self.state):
