@@ -67,8 +67,13 @@ def test_menu_during_a_session_and_while_busy() -> None:
     assert items["Stop study session"].enabled and items["Extend +30 min"].enabled
     headline = menu_model.headline(on, NOW, FACTS.judge, zone=UTC)
     assert headline == "Study session on — 42 min left (auto-off 14:42)"
-    busy = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
-    assert busy["Start study session"].enabled is False
+    # while a call is on its way the main item offers the opposite: the last click wins
+    starting = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
+    assert starting["Cancel: stop the study session"].enabled is True
+    again = by_text(menu_model.build(State(phase=Phase.STOPPING), NOW, FACTS))
+    assert again["Start study session again"].enabled is True
+    unknown = by_text(menu_model.build(State(phase=Phase.UNKNOWN), NOW, FACTS))
+    assert unknown["Start study session"].enabled is False  # nothing known yet to flip
     stopping = menu_model.headline(State(phase=Phase.STOPPING), NOW, FACTS.judge, zone=UTC)
     assert stopping == "Switching the pipeline off…"
 

@@ -84,7 +84,12 @@ def error_line(error: str | None) -> tuple[Item, ...]:
 
 
 def toggle_text(state: State, now: float, judge: Judge) -> str:
-    """The main item; a Stop says before the click whose sessions it also ends."""
+    """The main item; a Stop says before the click whose sessions it also ends. While a call is
+    on its way the click means the opposite of where the session is heading."""
+    if state.phase is Phase.STARTING:
+        return "Cancel: stop the study session"
+    if state.phase is Phase.STOPPING:
+        return "Start study session again"
     if state.phase is not Phase.ON:
         return "Start study session"
     others = holds.others(state.shared, now, judge)
@@ -115,7 +120,7 @@ def console_links(f: Facts) -> tuple[Item, ...]:
 def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     """The whole menu, top to bottom."""
     on = state.phase is Phase.ON
-    busy = state.phase in (Phase.STARTING, Phase.STOPPING, Phase.UNKNOWN)
+    unknown = state.phase is Phase.UNKNOWN
     idle_text = (
         f"Idle auto-off: after {f.idle_minutes} min"
         if f.idle_available
@@ -141,7 +146,7 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         Item(
             toggle_text(state, now, f.judge),
             Choice(UserAction.TOGGLE),
-            enabled=not busy,
+            enabled=not unknown,  # a click while a call is on its way: the last click wins
             default=True,
         ),
         *joining,
