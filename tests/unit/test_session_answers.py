@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.unit.test_session import ME, T0, TRAY, held, on_at, only, run
 from tray_app.core.events import (
+    Adopt,
     Done,
     EndAll,
     Failed,
@@ -73,3 +74,14 @@ def test_a_join_that_timed_out_may_have_held_so_quit_still_leaves() -> None:
     assert state.phase is Phase.UNKNOWN and not settled(state)
     state, actions = step(state, StopRequested(T0 + 11, "quit"), TRAY)
     assert actions == [Leave(ME, "quit")] and state.phase is Phase.STOPPING
+
+
+def test_a_quit_while_an_adoption_is_on_its_way_still_leaves() -> None:
+    """The Adopt may land after the quit: our hold would keep the rule on with nobody left."""
+    state, _ = run(State(), Polled(T0, True, held()))
+    state, (adopt,) = step(state, Polled(T0 + 30, True, held(), request=1), TRAY)
+    assert isinstance(adopt, Adopt) and not settled(state)
+    state, actions = step(state, StopRequested(T0 + 31, "quit"), TRAY)
+    assert actions == [Leave(ME, "quit")] and state.phase is Phase.STOPPING
+    state, _ = step(state, Done(T0 + 32, adopt, shared=held(adopt.hold)), TRAY)
+    assert state.phase is Phase.STOPPING  # the adoption's answer does not end the leave

@@ -17,7 +17,7 @@ from tray_app.core.events import (
     SavePendingStop,
 )
 from tray_app.core.holds import Shared
-from tray_app.core.state import Phase, Result, Settings, State, awaited
+from tray_app.core.state import Phase, Result, Settings, State, awaited, numbered
 
 
 def lapse_seconds(s: Settings) -> int | None:
@@ -38,7 +38,8 @@ def follow(state: State, now: float, s: Settings) -> Result:
         return replace(state, phase=Phase.ON, unheld_since=now), []
     ends = int(now + s.session_minutes * 60)
     hold = holds.hold_for(s.holder, s.name, ends, now, lapse_seconds(s))
-    return replace(state, phase=Phase.ON), [Adopt(hold)]
+    adopting, adopt = numbered(replace(state, phase=Phase.ON), Adopt(hold))
+    return replace(adopting, unsure=adopt.request), [adopt]
 
 
 def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:

@@ -27,8 +27,8 @@ The promises kept here:
 - a rule found ENABLED with no hold at all is adopted, at the second poll that sees it so (a
   stop on its way from another client is not a console switch-on), and only if no one else
   claimed it first (the store's conditional write decides);
-- a Join whose answer was lost may have written our hold: until a poll says, a quit still
-  leaves (`State.unsure`);
+- a Join whose answer was lost, or an Adopt on its way, may have written our hold: until its
+  answer or a later poll says, a quit still leaves (`State.unsure`);
 - an unconfirmed stop is retried with backoff and persisted as a pending stop; a stop whose
   rule no longer exists ends the session (nothing can be running);
 - one notification per distinct error; a successful poll clears the error.

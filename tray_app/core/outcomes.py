@@ -53,7 +53,7 @@ def _shared_of(event: Event, state: State) -> Shared:
 
 def joined(state: State, event: Event, s: Settings) -> Result:
     """The awaited Join was written: our hold is in the session, which is on."""
-    new = replace(_taken(state, event), error=None, unsure=False)
+    new = replace(_taken(state, event), error=None, unsure=0)
     return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
 
 
@@ -132,6 +132,8 @@ def tidied(state: State, event: Event, s: Settings) -> Result:
 def adopted(state: State, event: Event, s: Settings) -> Result:
     """An adoption was written (our hold now runs the session) or refused (someone else's)."""
     assert isinstance(event, Done) and isinstance(event.action, Adopt)
+    if state.unsure == event.action.request:
+        state = replace(state, unsure=0)  # its answer is here: we know whether it is ours
     if event.refused or state.phase is not Phase.ON or state.holding:
         # someone claimed it first, or we started or stopped a session of our own meanwhile
         return replace(_taken(state, event), unheld_since=None), []
@@ -193,7 +195,9 @@ def start_failed(state: State, event: Event, s: Settings) -> Result:
     """The Join failed: back to not knowing (poll at once), with the error said once. A Join
     that timed out may still have written our hold: until a poll says, a quit leaves."""
     assert isinstance(event, Failed)
-    new = replace(state, phase=Phase.UNKNOWN, deadline=None, last_poll=None, unsure=True)
+    new = replace(
+        state, phase=Phase.UNKNOWN, deadline=None, last_poll=None, unsure=event.action.request
+    )
     return with_error(new, event.message, "Could not start the study session")
 
 

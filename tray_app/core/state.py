@@ -69,7 +69,9 @@ class State:
     pending_stop: bool = False
     invocations: int = 0
     error: str | None = None
-    unsure: bool = False  # a Join's answer was lost: our hold may exist until a poll says
+    # a request that may have written our hold unseen (a Join whose answer was lost, an Adopt
+    # on its way): until a later poll or its answer says, a quit still leaves. 0: none
+    unsure: int = 0
     next_request: int = 1  # the id the next AWS action gets
     awaiting: int | None = None  # the request whose answer ends STARTING or STOPPING
     seen_request: int = 0  # the newest request whose answer was applied: older ones only tidy

@@ -31,7 +31,9 @@ def polled(state: State, event: Event, s: Settings) -> Result:
     state = replace(state, last_poll=event.now, error=None)
     if state.phase in BUSY or not fresh(state, event.request):
         return state, []  # a poll sent before the call in flight: that answer decides
-    state = replace(state, seen_request=event.request, unsure=False)
+    state = replace(state, seen_request=event.request)
+    if event.request > state.unsure:  # asked after the unsure request was answered: it knows
+        state = replace(state, unsure=0)
     if not event.enabled:
         if state.phase is Phase.ON:
             return lost(replace(state, phase=Phase.OFF), event.now, s, rule_on=False)
