@@ -23,3 +23,14 @@ def start_hooks(before: Callable[[str], object]) -> list[Hook]:
         watcher.start()
         return [watcher]
     return []
+
+
+def start_display_hooks(before: Callable[[str], object]) -> list[Hook]:
+    """Hooks that need the icon's toolkit up (start them from the icon's setup): on X11, a lost
+    display runs `before(reason)`, which stops the session, then ends the process."""
+    if sys.platform.startswith("linux"):
+        from tray_app.desktop.power import x11_display_loss  # noqa: PLC0415 - Linux only
+
+        hook = x11_display_loss.install(before)
+        return [] if hook is None else [hook]
+    return []
