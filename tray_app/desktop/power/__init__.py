@@ -15,13 +15,19 @@ class Hook(Protocol):
 
 
 def start_hooks(before: Callable[[str], object]) -> list[Hook]:
-    """Start this platform's sleep/shutdown listeners; `before(reason)` stops the session."""
+    """Start this platform's sleep, shutdown and logout listeners; `before(reason)` stops the
+    session."""
     if sys.platform.startswith("linux"):
+        from tray_app.desktop.power.gnome_session import GnomeSessionClient  # noqa: PLC0415
         from tray_app.desktop.power.logind import LogindWatcher  # noqa: PLC0415 - Linux only
 
-        watcher = LogindWatcher(before)
-        watcher.start()
-        return [watcher]
+        hooks: list[LogindWatcher | GnomeSessionClient] = [
+            LogindWatcher(before),
+            GnomeSessionClient(before),
+        ]
+        for hook in hooks:
+            hook.start()
+        return list(hooks)
     return []
 
 
