@@ -85,3 +85,17 @@ def test_a_lost_display_releases_the_hold_and_the_process_exits(
     assert "hold is released; exiting with code 0" in said, said
     history = (state / "history.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(history[-1])["reason"] == "logout"
+
+
+def test_a_display_lost_while_the_tray_stops_leaves_the_exit_to_the_stop(
+    tray_in_session: tuple[Tray, Desktop, Path],
+) -> None:
+    """A logout that both signals the tray and takes the display: the stop under way wins."""
+    tray, desktop, state = tray_in_session
+    tray.proc.send_signal(signal.SIGTERM)
+    X_SERVERS[desktop.display].send_signal(signal.SIGKILL)
+
+    assert tray.proc.wait(timeout=20) == 0
+    assert rule() == ("DISABLED", None)
+    assert holders() == []
+    assert "lost the" in log_text(state)  # the display went while the process still ran

@@ -34,16 +34,10 @@ IOErrorHandler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)  # int (*)(Disp
 class DisplayLossHook:
     """Xlib's IO error handler for as long as the process lives: stop, then exit."""
 
-    def __init__(
-        self, before: Callable[[str], object], libx11: ctypes.CDLL, libc: ctypes.CDLL
-    ) -> None:
+    def __init__(self, before: Callable[[str], object], libx11: ctypes.CDLL) -> None:
         self._before = before
         self._libx11 = libx11
         self._stopping = threading.Event()  # set when the app's own shutdown has begun
-        # resolved now: inside the handler, loading a symbol could itself change errno
-        # getattr: written as an attribute, a class body would mangle the name
-        self._errno_location = getattr(libc, "__errno_location")
-        self._errno_location.restype = ctypes.POINTER(ctypes.c_int)
         # ctypes frees a callback whose object is collected; Xlib keeps only the raw pointer
         self._callback = IOErrorHandler(self._on_io_error)
 
@@ -60,26 +54,24 @@ class DisplayLossHook:
         self._stopping.set()
 
     def _on_io_error(self, display: int | None) -> int:
-        errno = int(self._errno_location().contents.value)  # first: our calls may change it
         code = UNCONFIRMED_EXIT
         try:
-            code = self._stop_session(_display_name(self._libx11, display), errno)
+            code = self._stop_session(_display_name(self._libx11, display))
         finally:
             _flush()
             os._exit(code)  # never return: Xlib would exit(1) at once
 
-    def _stop_session(self, display: str, errno: int) -> int:
-        log.warning(
-            "lost the connection to the X display %s (%s): stopping the session as at %s",
-            display,
-            os.strerror(errno) if errno else "closed",
-            REASON,
-        )
+    def _stop_session(self, display: str) -> int:
         if self._stopping.is_set():
             # The lifecycle is already stopping the session and ends the process itself (with
             # its own exit code, by its watchdog if GTK cannot leave its loop): park this thread.
-            log.info("the session is already being stopped: the app ends the process")
+            log.warning("lost the X display %s while stopping: the app ends the process", display)
             threading.Event().wait()
+        log.warning(
+            "lost the connection to the X display %s: stopping the session as at %s",
+            display,
+            REASON,
+        )
         try:
             confirmed = bool(self._before(REASON))
         except Exception:  # a C callback's top, like a thread's: the exit must still happen
@@ -97,9 +89,9 @@ def install(before: Callable[[str], object]) -> DisplayLossHook | None:
         return None
     try:
         libx11 = ctypes.CDLL("libX11.so.6")  # GDK loaded it already: the same copy
-        hook = DisplayLossHook(before, libx11, ctypes.CDLL(None))
+        hook = DisplayLossHook(before, libx11)
         hook.install()
-    except (OSError, AttributeError) as err:  # no libX11, or a libc without __errno_location
+    except (OSError, AttributeError) as err:  # no libX11, or one without XSetIOErrorHandler
         log.warning("no lost display hook: %s", err)
         return None
     return hook
