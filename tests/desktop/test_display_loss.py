@@ -14,6 +14,7 @@ import pytest
 
 from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import X_SERVERS, Desktop
+from tests.faults.fault_proxy import FaultProxy, network_down
 from tests.tray_process import Tray, eventually, rule
 from tray_app.aws.holds_store import session_key
 
@@ -60,6 +61,7 @@ def tray_in_session(
         eventually(lambda: "lost display hook installed" in log_text(state))
         boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
         eventually(lambda: rule()[1] is not None and len(holders()) == 1)  # adopted, held
+        desktop.icon_box("auto-off")  # and the tray knows it holds: its own deadline shows
         yield tray, desktop, state
     finally:
         tray.stop()
@@ -99,3 +101,29 @@ def test_a_display_lost_while_the_tray_stops_leaves_the_exit_to_the_stop(
     assert rule() == ("DISABLED", None)
     assert holders() == []
     assert "lost the" in log_text(state)  # the display went while the process still ran
+
+
+def test_a_display_lost_while_aws_is_unreachable_leaves_a_pending_stop(
+    desktop: Desktop, endpoint: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    """The stop cannot land: the process still ends (code 1), and the next start applies it."""
+    require_gi()
+    state = tmp_path / "state" / "pipeline-tray"
+    with FaultProxy(endpoint) as proxy:
+        env = {**desktop.env, "PYSTRAY_BACKEND": "gtk"}
+        tray = Tray(proxy.url, tmp_path, env, terminal=False)
+        try:
+            desktop.icon_box(NAMES)
+            eventually(lambda: "lost display hook installed" in log_text(state))
+            boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+            eventually(lambda: rule()[1] is not None and len(holders()) == 1)
+            desktop.icon_box("auto-off")  # the tray knows it holds: its own deadline shows
+            proxy.inject(network_down())
+            X_SERVERS[desktop.display].send_signal(signal.SIGKILL)
+
+            assert tray.proc.wait(timeout=30) == 1
+            assert (state / "pending-stop").exists()
+            assert rule()[0] == "ENABLED"  # the function's deadline bounds it meanwhile
+            assert "the stop was not confirmed; exiting with code 1" in log_text(state)
+        finally:
+            tray.stop()
