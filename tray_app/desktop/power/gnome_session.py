@@ -54,7 +54,7 @@ class GnomeSessionClient:
     def _run(self) -> None:
         try:
             connection = open_dbus_connection(bus=self._bus)
-        except (OSError, KeyError) as err:  # no session bus: nothing to register with
+        except (OSError, KeyError, ValueError) as err:  # no (usable) session bus address
             log.info("logout hook unavailable: no session D-Bus (%s)", err)
             return
         try:
