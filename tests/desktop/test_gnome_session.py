@@ -125,10 +125,11 @@ def test_the_session_ends_before_the_desktop_does(
         assert rule() == ("DISABLED", None)
         assert holders() == []
         tray.wait_line("Switched off (logout)", after=ending)
-        assert tray.proc.poll() is None  # the end of the process is SIGTERM's, as ever
+        assert tray.proc.poll() is None  # the session manager has not said "leave" yet
 
-        quitting = tray.key("q")
-        tray.wait_line("bye", after=quitting)
+        leaving = tray.mark()
+        emit(bus, "Stop")
+        tray.wait_line("bye", after=leaving)
         assert tray.proc.wait(timeout=15) == 0
         eventually(lambda: calls_of(bus, MANAGER_MOCK, "UnregisterClient") == [(CLIENT_PATH,)])
     finally:

@@ -3,14 +3,16 @@
 A client registered with org.gnome.SessionManager (RegisterClient) gets, on its client object,
 QueryEndSession (may the session end?), EndSession (it ends now: clean up, then answer),
 CancelEndSession and Stop. It must answer each of the first two with EndSessionResponse, or the
-logout waits for it. We stop the session on EndSession, before the display goes away; where no
-session manager asks first, the lost display does it (x11_display_loss).
+logout waits for it. We stop the session on EndSession, before the display goes away, and quit on
+Stop as on SIGTERM (what a session manager sends a client that stays); where no session manager
+asks first, the lost display does it (x11_display_loss).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -92,7 +94,10 @@ class GnomeSessionClient:
             log.info("the desktop session is ending: stopping the session (%s)", REASON)
             self._before(REASON)
             _call(connection, client, "EndSessionResponse", "bs", True, "")
-        else:  # CancelEndSession, Stop: the session goes on, or SIGTERM follows to end us
+        elif member == "Stop":  # leave now: quit as SIGTERM quits (the session is off already)
+            log.info("the session manager asks us to leave: quitting")
+            os.kill(os.getpid(), signal.SIGTERM)
+        else:  # CancelEndSession: the desktop session goes on, and so do we
             log.info("session manager: %s", member)
 
 
