@@ -129,6 +129,9 @@ class TrayLifecycle:
             windows_session_end.install(
                 icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
             )
+        self._hooks += power.start_display_hooks(  # the process ends once this has run
+            before=lambda why: app.runner.shutdown(why, SHUTDOWN_SECONDS)
+        )
         self._watcher = threading.Thread(
             target=self._quit_when_told, name="quit-watcher", daemon=True
         )
