@@ -76,6 +76,7 @@ class Runner:
         self._on_failure = on_failure
         self.failed: str | None = None  # why a thread died, once one has
         self._rescued = False
+        self._idle_error: str | None = None  # the idle reading's last error, logged once
         self._events: queue.Queue[Event | None] = queue.Queue()
         self._work: queue.Queue[AwsAction | Callable[[], None] | None] = queue.Queue()
         self._state = State()
@@ -211,10 +212,14 @@ class Runner:
         if self._idle is None:
             return None
         try:
-            return self._idle.idle_seconds()
+            seconds = self._idle.idle_seconds()
         except OSError as err:  # the display went away: no idle reading, the timer still works
-            log.warning("idle time unavailable: %s", err)
+            if str(err) != self._idle_error:  # once, not at every tick
+                log.warning("idle time unavailable: %s", err)
+            self._idle_error = str(err)
             return None
+        self._idle_error = None
+        return seconds
 
     def _apply(self, event: Event) -> None:
         with self._changed:
