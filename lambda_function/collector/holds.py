@@ -16,9 +16,6 @@ from typing import Any
 from collector.event import Trigger, deadline_passed
 
 SESSION_KEY_PREFIX = "session#"
-# Every attribute of the session item. The prune rewrites the item with PutItem (the role has no
-# UpdateItem), so whatever is not read here would be lost by it.
-ITEM_ATTRIBUTES = ("collection_id", "item_type", "version", "holds", "updated_by", "updated_at")
 
 NO_LIVE_HOLD = "no live hold"
 DEADLINE_PASSED = "session deadline passed"

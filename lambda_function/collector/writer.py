@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from collector.container import Container
+from collector.gate import Gate, NotSentError, call_through
 from collector.record import dynamodb_item, record_from_item, s3_body
 
 
@@ -41,19 +43,64 @@ def _put_object(container: Container, record: dict[str, Any]) -> None:
 
 
 def _write_both_at_once(record: dict[str, Any], container: Container) -> None:
-    # The S3 write runs on the pool's thread while this thread writes DynamoDB.
-    future = container.pool.submit(_put_object, container, record)
-    failures: dict[str, Exception] = {}
-    try:
-        container.dynamodb.put_item(TableName=container.settings.table, Item=dynamodb_item(record))
-    except (BotoCoreError, ClientError) as err:
-        failures["dynamodb"] = err
-    try:
-        future.result()
-    except (BotoCoreError, ClientError) as err:
-        failures["s3"] = err
-    if failures:
-        raise WriteError(failures)
+    gate = Gate()
+    gate.open()
+    held_writes(record, container, gate).result()
+
+
+class HeldWrites:
+    """The two writes of a scheduled run, prepared on the pool's threads and held at a gate."""
+
+    def __init__(self, gate: Gate, s3: Future[None], dynamodb: Future[None]) -> None:
+        self.gate = gate
+        self._futures = {"dynamodb": dynamodb, "s3": s3}
+
+    def result(self) -> None:
+        """Wait for both; raise WriteError naming each store that failed (an unsent one did not)."""
+        failures: dict[str, Exception] = {}
+        for store, future in self._futures.items():
+            try:
+                future.result()
+            except NotSentError:
+                continue  # the gate was closed: nothing was written, as the guard decided
+            except (BotoCoreError, ClientError) as err:
+                failures[store] = err
+        if failures:
+            raise WriteError(failures)
+
+    def drop(self) -> None:
+        """Close the gate and wait until both threads have let their requests go unsent."""
+        self.gate.close()
+        self.result()
+
+
+def held_writes(record: dict[str, Any], container: Container, gate: Gate) -> HeldWrites:
+    """Start both writes of a stable-keyed record; each is sent only once `gate` opens.
+
+    With stable keys (the scheduled event's) both writes simply overwrite, so they can run at
+    the same time, and a retry rewrites the same record.
+    """
+    pool = container.pool
+    s3_client, dynamodb_client = container.s3, container.dynamodb  # created before asking held_back
+    s3 = pool.submit(
+        call_through,
+        gate,
+        "s3" in container.held_back,
+        s3_client.put_object,
+        Bucket=container.settings.bucket,
+        Key=record["s3_key"],
+        Body=s3_body(record),
+        ContentType="application/json",
+    )
+    dynamodb = pool.submit(
+        call_through,
+        gate,
+        "dynamodb" in container.held_back,
+        dynamodb_client.put_item,
+        TableName=container.settings.table,
+        Item=dynamodb_item(record),
+    )
+    return HeldWrites(gate, s3, dynamodb)
 
 
 def _write_first_attempt_wins(record: dict[str, Any], container: Container) -> dict[str, Any]:
