@@ -164,7 +164,7 @@ def _end_session(
         )
     if decision.prune and lookup is not None and lookup.session is not None and lookup.item:
         # The conditional prune goes first: it is the only compare-and-set in the exchange.
-        outcome = prune(container, lookup.item, lookup.session.version)
+        outcome = prune(container, lookup.item, lookup.session)
         facts["prune"] = outcome
         if outcome == CHANGED:
             # Someone wrote the session since the read: a join or renewal must not be undone,

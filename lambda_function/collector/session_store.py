@@ -59,12 +59,14 @@ def read_session(container: Container, rule_name: str) -> Lookup:
     return Lookup(status="found", session=session, item=item)
 
 
-def prune(container: Container, item: Mapping[str, Any], version: int) -> str:
-    """Clear the holds if the item is still at `version`: PRUNED, CHANGED or the error's text."""
+def prune(container: Container, item: Mapping[str, Any], session: Session) -> str:
+    """Clear the lapsed holds if the item is still at the version read: PRUNED, CHANGED or the
+    error's text."""
+    version = session.version
     try:
         container.dynamodb.put_item(
             TableName=container.settings.table,
-            Item=pruned_item(item, version),
+            Item=pruned_item(item, session),
             ConditionExpression=f"{VERSION} = :v",
             ExpressionAttributeNames={VERSION: "version"},
             ExpressionAttributeValues={":v": {"N": str(version)}},
