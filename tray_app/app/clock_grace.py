@@ -43,4 +43,5 @@ def learn(
     if theirs is None or message is None:
         return
     log.warning("clock grace: %s", message)
+    use(theirs)
     say(TITLE, message)
