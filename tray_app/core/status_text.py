@@ -106,8 +106,9 @@ def others_end(
     off = max(h.lapses + (holds.grace(h, judge) if judge else holds.SKEW_SECONDS) for h in others)
     if off <= now:
         return "ending now"
-    more = duration(off - now, coarse)
-    return f"ending — up to {more} more for clock differences (off by {clock_time(off, tz)})"
+    left = duration(off - now, coarse)
+    more = left if left.startswith("under") else f"up to {left}"
+    return f"ending — {more} more for clock differences (off by {clock_time(off, tz)})"
 
 
 def metric_line(record: dict[str, Any] | None, now: float) -> str:
