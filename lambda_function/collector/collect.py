@@ -12,7 +12,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from collector import proc_sampler
 from collector.container import Container
 from collector.event import BadEventError, Trigger, parse_event
-from collector.gate import Gate
 from collector.holds import Decision, consults_store, decide
 from collector.log_line import log_line
 from collector.record import Invocation, build_record
@@ -98,14 +97,10 @@ def _run(
     sample = proc_sampler.sample(container.previous_cpu)
     record = build_record(trigger, sample, invocation, now)
     stable_keys = trigger.scheduled_time is not None
-    held = (
-        held_writes(record, container, Gate())
-        if stable_keys and _guarded(trigger, container)
-        else None
-    )
+    held = held_writes(record, container) if stable_keys and _guarded(trigger, container) else None
     try:
-        # The guard's read runs while the pool's threads prepare the two writes (gate.py):
-        # they are sent only if a hold is live.
+        # The guard's read runs while the pool's thread prepares the S3 write (gate.py):
+        # it is sent, with the DynamoDB write, only if a hold is live.
         lookup = _lookup(trigger, container, facts)
         session = lookup.session if lookup is not None else None
         decision = decide(trigger, session, now, skew=container.settings.clock_skew_seconds)
@@ -122,8 +117,7 @@ def _run(
         return _end_session(trigger, decision, lookup, container, facts)
     container.previous_cpu = sample.cpu_times
     if held is not None:
-        held.gate.open()
-        held.result()
+        held.send()
         stored = record
     else:
         stored = write_record(record, container, stable_keys=stable_keys)

@@ -81,7 +81,7 @@ class Container:
     def _keep(self, service: str, client: Any) -> None:  # noqa: ANN401 - a boto3 client
         # Its writes may then wait for the session guard on the wire (gate.py); a stand-in
         # client without botocore's events waits before the call instead.
-        if service in ("s3", "dynamodb") and hold_back(client):
+        if service == "s3" and hold_back(client):
             self.held_back.add(service)
         self._clients[service] = client
 
@@ -105,10 +105,10 @@ class Container:
 
     @property
     def pool(self) -> ThreadPoolExecutor:
-        """Two worker threads: a scheduled run's two writes, prepared while this thread reads
-        the session item, and sent at once when the guard allows (collector/gate.py)."""
+        """One worker thread: the S3 write, prepared while this thread reads the session item
+        (collector/gate.py) and sent while this thread writes DynamoDB."""
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="collector-write")
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="s3-write")
         return self._pool
 
     def warm_up(self) -> None:

@@ -92,8 +92,8 @@ def parse_session(item: Mapping[str, Any]) -> Session:
 
 
 def is_live(hold: Hold, now: float, skew: int) -> bool:
-    """A hold is live until its lapse time plus the clock-skew margin. This is the reference
-    rule: the tray's copy (tray_app/core/holds.py) is held to it by tests/unit/test_hold_contract.py."""
+    """A hold is live until its lapse time plus the clock-skew margin (the reference rule: the
+    tray's copy in tray_app/core/holds.py is held to it by tests/unit/test_hold_contract.py)."""
     # The margin is added, never subtracted: a device whose clock runs late must not lose its
     # session early; the cost is at most `skew` seconds of collecting after a real lapse.
     return now < hold.lapses + skew

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+import contextlib
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -43,64 +43,60 @@ def _put_object(container: Container, record: dict[str, Any]) -> None:
 
 
 def _write_both_at_once(record: dict[str, Any], container: Container) -> None:
-    gate = Gate()
-    gate.open()
-    held_writes(record, container, gate).result()
+    held_writes(record, container).send()
 
 
 class HeldWrites:
-    """The two writes of a scheduled run, prepared on the pool's threads and held at a gate."""
+    """A stable-keyed record's two writes: S3's prepared on the pool's thread and held at a
+    gate, DynamoDB's made by this thread once the gate opens (send) or never (drop)."""
 
-    def __init__(self, gate: Gate, s3: Future[None], dynamodb: Future[None]) -> None:
-        self.gate = gate
-        self._futures = {"dynamodb": dynamodb, "s3": s3}
+    def __init__(self, record: dict[str, Any], container: Container) -> None:
+        self.gate = Gate()
+        self._record = record
+        self._container = container
+        s3 = container.s3  # created before asking held_back
+        self._s3 = container.pool.submit(
+            call_through,
+            self.gate,
+            "s3" in container.held_back,
+            s3.put_object,
+            Bucket=container.settings.bucket,
+            Key=record["s3_key"],
+            Body=s3_body(record),
+            ContentType="application/json",
+        )
 
-    def result(self) -> None:
-        """Wait for both; raise WriteError naming each store that failed (an unsent one did not)."""
+    def send(self) -> None:
+        """Write both (at the same time); raise WriteError naming each store that failed."""
+        self.gate.open()
         failures: dict[str, Exception] = {}
-        for store, future in self._futures.items():
-            try:
-                future.result()
-            except NotSentError:
-                continue  # the gate was closed: nothing was written, as the guard decided
-            except (BotoCoreError, ClientError) as err:
-                failures[store] = err
+        try:
+            self._container.dynamodb.put_item(
+                TableName=self._container.settings.table, Item=dynamodb_item(self._record)
+            )
+        except (BotoCoreError, ClientError) as err:
+            failures["dynamodb"] = err
+        try:
+            self._s3.result()
+        except (BotoCoreError, ClientError) as err:
+            failures["s3"] = err
         if failures:
             raise WriteError(failures)
 
     def drop(self) -> None:
-        """Close the gate and wait until both threads have let their requests go unsent."""
+        """Write nothing: close the gate and wait until the S3 request has been let go unsent."""
         self.gate.close()
-        self.result()
+        with contextlib.suppress(NotSentError):
+            self._s3.result()
 
 
-def held_writes(record: dict[str, Any], container: Container, gate: Gate) -> HeldWrites:
-    """Start both writes of a stable-keyed record; each is sent only once `gate` opens.
+def held_writes(record: dict[str, Any], container: Container) -> HeldWrites:
+    """Prepare a stable-keyed record's writes; nothing is sent before HeldWrites.send.
 
     With stable keys (the scheduled event's) both writes simply overwrite, so they can run at
     the same time, and a retry rewrites the same record.
     """
-    pool = container.pool
-    s3_client, dynamodb_client = container.s3, container.dynamodb  # created before asking held_back
-    s3 = pool.submit(
-        call_through,
-        gate,
-        "s3" in container.held_back,
-        s3_client.put_object,
-        Bucket=container.settings.bucket,
-        Key=record["s3_key"],
-        Body=s3_body(record),
-        ContentType="application/json",
-    )
-    dynamodb = pool.submit(
-        call_through,
-        gate,
-        "dynamodb" in container.held_back,
-        dynamodb_client.put_item,
-        TableName=container.settings.table,
-        Item=dynamodb_item(record),
-    )
-    return HeldWrites(gate, s3, dynamodb)
+    return HeldWrites(record, container)
 
 
 def _write_first_attempt_wins(record: dict[str, Any], container: Container) -> dict[str, Any]:
