@@ -166,6 +166,22 @@ def test_only_lapsed_holds_disable_the_rule_write_nothing_and_prune_the_item(
     assert (line["guard"], line["prune"]) == ("no live hold", "pruned")
 
 
+def test_the_s3_write_is_prepared_during_the_read_and_dropped_unsent_without_a_live_hold(
+    stack: dict[str, str], proxy: FaultProxy
+) -> None:
+    enable(stack)
+    put_session(stack, {"laptop": NOW - 600})
+    container = container_for(proxy.url, stack)
+    prepared: list[str] = []
+    container.s3.meta.events.register(
+        "request-created.s3.PutObject", lambda request, **_: prepared.append(request.url)
+    )
+    result = run(container, scheduled())
+    assert (result["collected"], result["reason"]) == (False, "no live hold")
+    assert len(prepared) == 1  # built and signed while the guard read the session item ...
+    assert proxy.count("PutObject") == 0 and records(stack) == ([], [])  # ... and never sent
+
+
 def test_a_hold_lapsed_within_the_clock_skew_margin_still_collects(
     stack: dict[str, str], proxy: FaultProxy
 ) -> None:
