@@ -98,22 +98,20 @@ def _run(
     record = build_record(trigger, sample, invocation, now)
     stable_keys = trigger.scheduled_time is not None
     held = held_writes(record, container) if stable_keys and _guarded(trigger, container) else None
+    decision: Decision | None = None
     try:
         # The guard's read runs while the pool's thread prepares the S3 write (gate.py):
         # it is sent, with the DynamoDB write, only if a hold is live.
         lookup = _lookup(trigger, container, facts)
         session = lookup.session if lookup is not None else None
         decision = decide(trigger, session, now, skew=container.settings.clock_skew_seconds)
-    except BaseException:
-        if held is not None:
-            held.gate.close()
-        raise
+    finally:
+        if held is not None and (decision is None or not decision.collect):
+            held.drop()  # the guard said no, or could not decide: nothing may be written
     facts["guard"] = decision.basis
     if decision.live:
         facts["live_holds"] = list(decision.live)
     if not decision.collect:
-        if held is not None:
-            held.drop()
         return _end_session(trigger, decision, lookup, container, facts)
     container.previous_cpu = sample.cpu_times
     if held is not None:
