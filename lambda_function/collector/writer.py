@@ -86,7 +86,9 @@ class HeldWrites:
     def drop(self) -> None:
         """Write nothing: close the gate and wait until the S3 request has been let go unsent."""
         self.gate.close()
-        with contextlib.suppress(NotSentError):
+        # Whatever the S3 thread met before the gate (even a botocore error while preparing),
+        # nothing was sent, and the guard's decision stands.
+        with contextlib.suppress(NotSentError, BotoCoreError, ClientError):
             self._s3.result()
 
 
