@@ -21,8 +21,8 @@ def following(*held: Hold) -> State:
 
 
 def test_a_cli_hold_from_another_machine_counts_down_then_says_the_grace() -> None:
-    assert others_end([VM_CLI], T0 - 720, ME, UTC) == "12 min left (until 08:00)"
-    assert others_end([VM_CLI], T0 + 1, ME, UTC) == (
+    assert others_end([VM_CLI], T0 - 720, UTC, ME) == "12 min left (until 08:00)"
+    assert others_end([VM_CLI], T0 + 1, UTC, ME) == (
         "ending — up to 2 min more for clock differences (off by 08:03)"
     )
 
@@ -32,8 +32,8 @@ def test_the_panel_and_the_menu_never_say_ending_now_inside_the_grace() -> None:
     for second in range(0, 180, 7):
         now = T0 + second
         assert holds.others(state.shared, now, ME) == (VM_CLI,)  # the rule still runs
-        panel = state_line(state, now, True, ME)
-        menu = menu_model.headline(state, now, ME)
+        panel = state_line(state, now, True, ME, zone=UTC)
+        menu = menu_model.headline(state, now, ME, zone=UTC)
         for line in (panel, menu):
             assert "ending now" not in line
             assert "for clock differences" in line, line
@@ -45,14 +45,14 @@ def test_the_time_shown_is_when_the_rule_goes_off_for_a_dead_trays_hold() -> Non
     dead = Hold("laptop", "laptop", ends=T0 + 2700, heartbeat=True, lapses=T0)
     off = holds.function_deadline(Shared((dead,), 3), T0 + 60, ME.skew)
     assert off == T0 + 180
-    assert others_end([dead], T0 + 60, ME, UTC) == (
+    assert others_end([dead], T0 + 60, UTC, ME) == (
         "ending — up to 2 min more for clock differences (off by 08:03)"
     )
-    assert others_end([dead], T0 - 60, ME, UTC) == "46 min left (until 08:45)"  # still renewing
+    assert others_end([dead], T0 - 60, UTC, ME) == "46 min left (until 08:45)"  # still renewing
 
 
 def test_the_grace_shown_is_the_judges() -> None:
     learned = Judge("desk", skew=300)  # the function's value, as a starting tray learns it
-    assert others_end([VM_CLI], T0 + 1, learned, UTC) == (
+    assert others_end([VM_CLI], T0 + 1, UTC, learned) == (
         "ending — up to 4 min more for clock differences (off by 08:05)"
     )
