@@ -102,7 +102,7 @@ def status(
         )
         return 0
     line = (
-        status_text.shared_line(True, None, held, now, tz=zone)
+        status_text.shared_line(True, None, held, now, judge=settings.judge, tz=zone)
         if held
         else status_text.session_line(enabled, deadline, now, zone)
     )
@@ -127,7 +127,10 @@ def start(
     _record_cli_session(now)  # an earlier one that ran out without a stop
     _save(lambda files: files.set_cli_session(now, state.deadline or now))
     others = holds.others(state.shared, now, settings.judge)
-    print(status_text.shared_line(True, state.deadline, others, now, tz=zone), file=out)
+    print(
+        status_text.shared_line(True, state.deadline, others, now, judge=settings.judge, tz=zone),
+        file=out,
+    )
     print(
         "The rule goes off by itself when every hold has ended (a running tray on this device "
         "ends it on time; otherwise the function does, at its next run).",

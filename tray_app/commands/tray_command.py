@@ -4,12 +4,14 @@ panel); `tray_lifecycle` runs them until quit, `tray_actions` answers the user."
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import webbrowser
 from dataclasses import replace
 from typing import TextIO, cast
 
 from tray_app import APP_NAME
+from tray_app.app import clock_grace
 from tray_app.app.device import tray_identity
 from tray_app.app.executor import Executor
 from tray_app.app.facts import TrayFacts, saved_length
@@ -87,13 +89,13 @@ class TrayApp:
             name=me.name,
             skew_seconds=config.clock_skew_seconds,
         )
-        executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
+        self.executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
         self.exit = ExitRequest()
         self.notifier = SwitchNotifier(
             self.icon_notifier() if self.view is not None else self.panel_notifier()
         )
         self.runner = Runner(
-            executor.perform,
+            self.executor.perform,
             settings=settings,
             notifier=self.notifier,
             idle=self.monitor,
@@ -119,6 +121,8 @@ class TrayApp:
             open_report=self._open_report,
             quit_app=lambda: self.quit("quit"),
         )
+        if prepare is None:
+            self.learn_clock_grace()  # the demo's function exists only once it is prepared
 
     def icon_notifier(self) -> DesktopNotifier:
         """The icon's notifier: the desktop's bubbles."""
@@ -144,6 +148,25 @@ class TrayApp:
     def prepared(self) -> None:
         """The preparation is done: start the session loop."""
         self.runner.start()
+        self.learn_clock_grace()
+        self.refresh()
+
+    def learn_clock_grace(self) -> None:
+        """Take the function's clock grace, on a thread: the first polls need not wait for it."""
+        origin = self.config.origin.get("clock_skew_seconds", "default")
+        threading.Thread(
+            target=clock_grace.learn,
+            args=(self.pipeline, self.config.clock_skew_seconds, origin),
+            # the switchable notifier: an icon that fails to start swaps in the panel's
+            kwargs={"use": self._use_grace, "say": self.notifier.notify},
+            name="clock-grace",
+            daemon=True,
+        ).start()
+
+    def _use_grace(self, seconds: int) -> None:
+        # Every reader of the grace (core, executor, panel, menu) takes it from these two.
+        self.runner.settings = replace(self.runner.settings, skew_seconds=seconds)
+        self.executor.judge = self.runner.settings.judge
         self.refresh()
 
     def preparation_failed(self, message: str) -> None:

@@ -72,7 +72,8 @@ def headline(
     if state.phase is Phase.UNKNOWN:
         return "Checking the pipeline…"
     others = holds.others(state.shared, now, judge)
-    return status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now, tz=zone)
+    on = state.phase is Phase.ON
+    return status_text.shared_line(on, state.deadline, others, now, judge=judge, tz=zone)
 
 
 def error_line(error: str | None) -> tuple[Item, ...]:

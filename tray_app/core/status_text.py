@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from tray_app.core.holds import Hold
+from tray_app.core import holds
+from tray_app.core.holds import Hold, Judge
 
 
 def clock_time(unix: float, tz: tzinfo) -> str:
@@ -70,23 +71,44 @@ def shared_line(
     now: float,
     *,
     tz: tzinfo,
+    judge: Judge | None = None,
     coarse: bool = False,
 ) -> str:
     """The session as this client sees it: its own hold first, then who else holds it.
 
     'Study session on — 42 min left (auto-off 15:30) · also on: desktop', or
-    'Study session on — held by laptop, 12 min left (until 15:30)'.
+    'Study session on — held by laptop, 12 min left (until 15:30)'. `judge` (this client) says
+    how much clock grace the others' holds get; without one, the default.
     """
     if not enabled or (own_end is None and not others):
         return session_line(enabled, own_end, now, tz, coarse)
     if own_end is not None:
         line = session_line(True, own_end, now, tz, coarse)
         return f"{line} · also on: {names(others)}" if others else line
-    end = max(h.ends for h in others)
-    if end <= now:
-        return f"Study session on — held by {names(others)}, ending now"
-    left = f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
-    return f"Study session on — held by {names(others)}, {left}"
+    end = others_end(others, now, tz, judge, coarse)
+    return f"Study session on — held by {names(others)}, {end}"
+
+
+def others_end(
+    others: Sequence[Hold],
+    now: float,
+    tz: tzinfo,
+    judge: Judge | None = None,
+    coarse: bool = False,
+) -> str:
+    """When a session held elsewhere ends: '12 min left (until 15:30)' while a holder can still
+    renew or end it; once every hold is past its lapse, the grace the rule still runs for (this
+    client and the function both switch it off at that instant, not before)."""
+    running = [h for h in others if now < h.lapses]  # its holder still renews or ends it
+    end = max((h.ends for h in running), default=now)
+    if end > now:
+        return f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
+    off = max(h.lapses + (holds.grace(h, judge) if judge else holds.SKEW_SECONDS) for h in others)
+    if off <= now:
+        return "ending now"
+    left = duration(off - now, coarse)
+    more = left if left.startswith("under") else f"up to {left}"
+    return f"ending — {more} more for clock differences (off by {clock_time(off, tz)})"
 
 
 def metric_line(record: dict[str, Any] | None, now: float) -> str:

@@ -41,7 +41,9 @@ def state_line(
         others = holds.others(state.shared, now, judge)
         # coarse: each change is a new printed line, so at most one a minute
         on = state.phase is Phase.ON
-        line = status_text.shared_line(on, state.deadline, others, now, tz=zone, coarse=True)
+        line = status_text.shared_line(
+            on, state.deadline, others, now, judge=judge, tz=zone, coarse=True
+        )
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
