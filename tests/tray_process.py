@@ -144,11 +144,20 @@ def rule() -> tuple[str, int | None]:
 
 def eventually(check: Callable[[], bool], timeout: float = 15) -> None:
     """Wait until `check()` holds; fail after `timeout` seconds."""
+    if not soon(check, timeout):
+        raise AssertionError("condition not reached in time")
+
+
+def soon(check: Callable[[], bool], timeout: float, every: float = 0.1) -> bool:
+    """Whether `check()` comes to hold within `timeout` seconds; True as soon as it does. For
+    an action that may have been lost (a key sent before a menu took the keyboard): try it
+    again when this says False."""
     end = time.monotonic() + timeout
     while not check():
         if time.monotonic() > end:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.1)
+            return False
+        time.sleep(every)
+    return True
 
 
 def start_session(tray: Tray) -> None:

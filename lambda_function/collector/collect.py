@@ -17,7 +17,7 @@ from collector.log_line import log_line
 from collector.record import Invocation, build_record
 from collector.session_store import CHANGED, Lookup, prune, read_session
 from collector.settings import MisconfiguredError
-from collector.writer import WriteError, write_record
+from collector.writer import WriteError, held_writes, write_record
 
 # Failures that must raise, so Lambda retries the delivery (and the deployment gets fixed).
 RETRYABLE = (WriteError, ClientError, BotoCoreError, MisconfiguredError)
@@ -94,26 +94,43 @@ def _run(
     now: float,
     facts: dict[str, object],
 ) -> dict[str, Any]:
-    settings = container.settings
-    lookup = _lookup(trigger, container, facts)
-    session = lookup.session if lookup is not None else None
-    decision = decide(trigger, session, now, skew=settings.clock_skew_seconds)
+    sample = proc_sampler.sample(container.previous_cpu)
+    record = build_record(trigger, sample, invocation, now)
+    stable_keys = trigger.scheduled_time is not None
+    held = held_writes(record, container) if stable_keys and _guarded(trigger, container) else None
+    decision: Decision | None = None
+    try:
+        # The guard's read runs while the pool's thread prepares the S3 write (gate.py):
+        # it is sent, with the DynamoDB write, only if a hold is live.
+        lookup = _lookup(trigger, container, facts)
+        session = lookup.session if lookup is not None else None
+        decision = decide(trigger, session, now, skew=container.settings.clock_skew_seconds)
+    finally:
+        if held is not None and (decision is None or not decision.collect):
+            held.drop()  # the guard said no, or could not decide: nothing may be written
     facts["guard"] = decision.basis
     if decision.live:
         facts["live_holds"] = list(decision.live)
     if not decision.collect:
         return _end_session(trigger, decision, lookup, container, facts)
-    sample = proc_sampler.sample(container.previous_cpu)
     container.previous_cpu = sample.cpu_times
-    record = build_record(trigger, sample, invocation, now)
-    stored = write_record(record, container, stable_keys=trigger.scheduled_time is not None)
+    if held is not None:
+        held.send()
+        stored = record
+    else:
+        stored = write_record(record, container, stable_keys=stable_keys)
     return {"statusCode": 200, "collected": True, "s3_key": stored["s3_key"], "record": stored}
+
+
+def _guarded(trigger: Trigger, container: Container) -> bool:
+    """True when the guard reads the session item before anything may be written."""
+    return consults_store(trigger) and container.settings.rule_name is not None
 
 
 def _lookup(trigger: Trigger, container: Container, facts: dict[str, object]) -> Lookup | None:
     """Read the session item when the guard needs it; None when it is not read."""
     rule_name = container.settings.rule_name
-    if not consults_store(trigger) or rule_name is None:
+    if not _guarded(trigger, container) or rule_name is None:
         return None  # a direct invoke collects; without RULE_NAME there is no item to name
     lookup = read_session(container, rule_name)
     facts["session"] = lookup.status
@@ -139,7 +156,7 @@ def _end_session(
         )
     if decision.prune and lookup is not None and lookup.session is not None and lookup.item:
         # The conditional prune goes first: it is the only compare-and-set in the exchange.
-        outcome = prune(container, lookup.item, lookup.session.version)
+        outcome = prune(container, lookup.item, lookup.session)
         facts["prune"] = outcome
         if outcome == CHANGED:
             # Someone wrote the session since the read: a join or renewal must not be undone,

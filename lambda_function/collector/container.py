@@ -11,6 +11,7 @@ import boto3
 from botocore.config import Config
 from botocore.handlers import add_expect_header
 
+from collector.gate import hold_back
 from collector.proc_sampler import CpuTimes
 from collector.settings import Settings, from_environment
 
@@ -55,7 +56,10 @@ class Container:
         self._settings = settings
         self._environment = environment  # None: the process environment, as in Lambda
         self._factory = client_factory
-        self._clients: dict[str, Any] = dict(clients or {})
+        self._clients: dict[str, Any] = {}
+        self.held_back: set[str] = set()  # services whose writes wait at the gate on the wire
+        for service, client in (clients or {}).items():
+            self._keep(service, client)
         self._pool: ThreadPoolExecutor | None = None
         self.cold_start = True
         self.previous_cpu: CpuTimes | None = None
@@ -71,8 +75,15 @@ class Container:
 
     def _client(self, service: str) -> Any:  # noqa: ANN401 - typed by the properties below
         if service not in self._clients:
-            self._clients[service] = self._factory(service, self.settings.region)
+            self._keep(service, self._factory(service, self.settings.region))
         return self._clients[service]
+
+    def _keep(self, service: str, client: Any) -> None:  # noqa: ANN401 - a boto3 client
+        # Its writes may then wait for the session guard on the wire (gate.py); a stand-in
+        # client without botocore's events waits before the call instead.
+        if service == "s3" and hold_back(client):
+            self.held_back.add(service)
+        self._clients[service] = client
 
     @property
     def s3(self) -> S3Client:
@@ -94,7 +105,8 @@ class Container:
 
     @property
     def pool(self) -> ThreadPoolExecutor:
-        """One worker thread, so the S3 write runs while this thread writes DynamoDB."""
+        """One worker thread: the S3 write, prepared while this thread reads the session item
+        (collector/gate.py) and sent while this thread writes DynamoDB."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="s3-write")
         return self._pool

@@ -16,9 +16,6 @@ from typing import Any
 from collector.event import Trigger, deadline_passed
 
 SESSION_KEY_PREFIX = "session#"
-# Every attribute of the session item. The prune rewrites the item with PutItem (the role has no
-# UpdateItem), so whatever is not read here would be lost by it.
-ITEM_ATTRIBUTES = ("collection_id", "item_type", "version", "holds", "updated_by", "updated_at")
 
 NO_LIVE_HOLD = "no live hold"
 DEADLINE_PASSED = "session deadline passed"
@@ -39,11 +36,13 @@ class Hold:
 
 @dataclass(frozen=True)
 class Session:
-    """The session item, parsed; malformed holds are left out and described in `notes`."""
+    """The session item, parsed; malformed holds are left out and described in `notes`, and
+    `unread` names them so that a rewrite keeps them as they are."""
 
     version: int
     holds: tuple[Hold, ...]
     notes: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,17 +80,20 @@ def parse_session(item: Mapping[str, Any]) -> Session:
         raise UnreadableSessionError(f"holds is not a map: {stored!r}")
     holds: list[Hold] = []
     notes: list[str] = []
+    unread: list[str] = []
     for holder, value in stored["M"].items():
         hold = _hold(str(holder), value)
         if isinstance(hold, Hold):
             holds.append(hold)
         else:
             notes.append(hold)
-    return Session(version=int(version), holds=tuple(holds), notes=tuple(notes))
+            unread.append(str(holder))
+    return Session(int(version), tuple(holds), tuple(notes), tuple(unread))
 
 
 def is_live(hold: Hold, now: float, skew: int) -> bool:
-    """A hold is live until its lapse time plus the clock-skew margin."""
+    """A hold is live until its lapse time plus the clock-skew margin (the reference rule: the
+    tray's copy in tray_app/core/holds.py is held to it by tests/unit/test_hold_contract.py)."""
     # The margin is added, never subtracted: a device whose clock runs late must not lose its
     # session early; the cost is at most `skew` seconds of collecting after a real lapse.
     return now < hold.lapses + skew
@@ -117,9 +119,12 @@ def decide(trigger: Trigger, session: Session | None, now: float, skew: int) -> 
     return Decision(collect=True, basis="event deadline")
 
 
-def pruned_item(item: Mapping[str, Any], version: int) -> dict[str, Any]:
-    """The item with no holds and the next version; the other attributes are kept."""
-    return {**item, "holds": {"M": {}}, "version": {"N": str(version + 1)}}
+def pruned_item(item: Mapping[str, Any], session: Session) -> dict[str, Any]:
+    """The item without its (lapsed) holds, at the next version. Every other attribute is kept,
+    and so is every hold this reader could not parse: a newer writer may own it."""
+    stored = item["holds"]["M"]
+    kept = {holder: stored[holder] for holder in session.unread}
+    return {**item, "holds": {"M": kept}, "version": {"N": str(session.version + 1)}}
 
 
 def _hold(holder: str, value: object) -> Hold | str:

@@ -10,7 +10,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from collector.container import Container
 from collector.holds import (
-    ITEM_ATTRIBUTES,
     Session,
     UnreadableSessionError,
     parse_session,
@@ -18,10 +17,9 @@ from collector.holds import (
     session_key,
 )
 
-# Placeholders for every attribute name: DynamoDB rejects reserved words used bare, and moto
-# does not (EMULATOR.md), so only AWS would catch a bare one.
-NAMES = {f"#a{i}": name for i, name in enumerate(ITEM_ATTRIBUTES)}
-VERSION = next(p for p, name in NAMES.items() if name == "version")
+# A placeholder for `version`: DynamoDB rejects reserved words used bare, and moto does not
+# (EMULATOR.md), so only AWS would catch a bare one.
+VERSION = "#version"
 
 PRUNED = "pruned"
 CHANGED = "changed meanwhile"
@@ -46,8 +44,6 @@ def read_session(container: Container, rule_name: str) -> Lookup:
             # A hold written just before this run must count: an eventually consistent read
             # could miss it and end a session someone has just joined.
             ConsistentRead=True,
-            ProjectionExpression=", ".join(NAMES),
-            ExpressionAttributeNames=NAMES,
         )
     except (ClientError, BotoCoreError) as err:
         # The guard falls back to the event's deadline; failing the run would only make Lambda
@@ -63,12 +59,14 @@ def read_session(container: Container, rule_name: str) -> Lookup:
     return Lookup(status="found", session=session, item=item)
 
 
-def prune(container: Container, item: Mapping[str, Any], version: int) -> str:
-    """Clear the holds if the item is still at `version`: PRUNED, CHANGED or the error's text."""
+def prune(container: Container, item: Mapping[str, Any], session: Session) -> str:
+    """Clear the lapsed holds if the item is still at the version read: PRUNED, CHANGED or the
+    error's text."""
+    version = session.version
     try:
         container.dynamodb.put_item(
             TableName=container.settings.table,
-            Item=pruned_item(item, version),
+            Item=pruned_item(item, session),
             ConditionExpression=f"{VERSION} = :v",
             ExpressionAttributeNames={VERSION: "version"},
             ExpressionAttributeValues={":v": {"N": str(version)}},

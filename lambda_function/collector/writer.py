@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from collector.container import Container
+from collector.gate import Gate, NotSentError, call_through
 from collector.record import dynamodb_item, record_from_item, s3_body
 
 
@@ -41,19 +43,62 @@ def _put_object(container: Container, record: dict[str, Any]) -> None:
 
 
 def _write_both_at_once(record: dict[str, Any], container: Container) -> None:
-    # The S3 write runs on the pool's thread while this thread writes DynamoDB.
-    future = container.pool.submit(_put_object, container, record)
-    failures: dict[str, Exception] = {}
-    try:
-        container.dynamodb.put_item(TableName=container.settings.table, Item=dynamodb_item(record))
-    except (BotoCoreError, ClientError) as err:
-        failures["dynamodb"] = err
-    try:
-        future.result()
-    except (BotoCoreError, ClientError) as err:
-        failures["s3"] = err
-    if failures:
-        raise WriteError(failures)
+    held_writes(record, container).send()
+
+
+class HeldWrites:
+    """A stable-keyed record's two writes: S3's prepared on the pool's thread and held at a
+    gate, DynamoDB's made by this thread once the gate opens (send) or never (drop)."""
+
+    def __init__(self, record: dict[str, Any], container: Container) -> None:
+        self.gate = Gate()
+        self._record = record
+        self._container = container
+        s3 = container.s3  # created before asking held_back
+        self._s3 = container.pool.submit(
+            call_through,
+            self.gate,
+            "s3" in container.held_back,
+            s3.put_object,
+            Bucket=container.settings.bucket,
+            Key=record["s3_key"],
+            Body=s3_body(record),
+            ContentType="application/json",
+        )
+
+    def send(self) -> None:
+        """Write both (at the same time); raise WriteError naming each store that failed."""
+        self.gate.open()
+        failures: dict[str, Exception] = {}
+        try:
+            self._container.dynamodb.put_item(
+                TableName=self._container.settings.table, Item=dynamodb_item(self._record)
+            )
+        except (BotoCoreError, ClientError) as err:
+            failures["dynamodb"] = err
+        try:
+            self._s3.result()
+        except (BotoCoreError, ClientError) as err:
+            failures["s3"] = err
+        if failures:
+            raise WriteError(failures)
+
+    def drop(self) -> None:
+        """Write nothing: close the gate and wait until the S3 request has been let go unsent."""
+        self.gate.close()
+        # Whatever the S3 thread met before the gate (even a botocore error while preparing),
+        # nothing was sent, and the guard's decision stands.
+        with contextlib.suppress(NotSentError, BotoCoreError, ClientError):
+            self._s3.result()
+
+
+def held_writes(record: dict[str, Any], container: Container) -> HeldWrites:
+    """Prepare a stable-keyed record's writes; nothing is sent before HeldWrites.send.
+
+    With stable keys (the scheduled event's) both writes simply overwrite, so they can run at
+    the same time, and a retry rewrites the same record.
+    """
+    return HeldWrites(record, container)
 
 
 def _write_first_attempt_wins(record: dict[str, Any], container: Container) -> dict[str, Any]:

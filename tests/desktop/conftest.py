@@ -29,6 +29,9 @@ def require(*tools: str) -> None:
     pytest.skip(message)
 
 
+X_SERVERS: dict[str, subprocess.Popen[bytes]] = {}  # ":N" -> its Xvfb, for tests that kill it
+
+
 @pytest.fixture
 def xvfb() -> Iterator[str]:
     """Start Xvfb on a free display number; yield ":N"; stop it."""
@@ -45,8 +48,11 @@ def xvfb() -> Iterator[str]:
         with os.fdopen(read_fd) as announced:
             number = announced.readline().strip()
         assert number, "Xvfb did not announce a display"
+        X_SERVERS[f":{number}"] = proc
         yield f":{number}"
     finally:
+        for name in [name for name, server in X_SERVERS.items() if server is proc]:
+            del X_SERVERS[name]
         proc.terminate()
         proc.wait(timeout=10)
 

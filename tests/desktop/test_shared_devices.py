@@ -3,7 +3,6 @@ names its holder, joins it from its menu, and its user's idle time releases only
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import boto3
@@ -11,7 +10,7 @@ import pytest
 
 from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import Desktop, share
-from tests.tray_process import Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule, soon
 from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.desktop
@@ -45,8 +44,7 @@ def choose_second_item(desktop: Desktop, box: tuple[int, int, int, int]) -> None
         if highlighted(desktop):
             return True
         desktop.xdotool("key", "Down")  # keys count once the menu holds the keyboard
-        time.sleep(0.3)
-        return highlighted(desktop)
+        return soon(lambda: highlighted(desktop), timeout=1)  # else the key was lost: again
 
     eventually(first_highlighted, timeout=10)
     desktop.xdotool("key", "Down", "Return")

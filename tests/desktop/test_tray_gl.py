@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from tests.tray_process import Tray, eventually
 
 pytestmark = pytest.mark.desktop
 MESA = re.compile(r"libGLX_mesa|libLLVM|_dri\.so|libgallium")
-LATE = 4.0  # seconds between the tray's start and the tray host's
 TRAYER = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32"]
 
 
@@ -38,6 +36,12 @@ def bare_desktop(xvfb: str, private_bus: str) -> Iterator[Desktop]:
     finally:
         dunst.terminate()
         dunst.wait(timeout=10)
+
+
+def icon_windows(desktop: Desktop, tray: Tray) -> list[str]:
+    """The tray process's windows titled like its icon, mapped or not."""
+    ours = set(desktop.xdotool("search", "--pid", str(tray.proc.pid)).split())
+    return [w for w in desktop.xdotool("search", "--name", NAMES).split() if w in ours]
 
 
 def mesa_mapped(pid: int) -> list[str]:
@@ -56,7 +60,10 @@ def test_a_tray_that_docks_late_maps_no_gl(
     tray = Tray(endpoint, tmp_path, env, terminal=False, unset=("GDK_GL",))
     trayer = None
     try:
-        time.sleep(LATE)  # the tray is up, its icon has nowhere to dock yet
+        # The tray is up: its icon's window exists, titled with the first poll's state, and has
+        # nowhere to dock (not visible). Only then does the tray host start.
+        eventually(lambda: icon_windows(desktop, tray) != [], timeout=30)
+        assert desktop.xdotool("search", "--onlyvisible", "--name", NAMES) == ""
         trayer = subprocess.Popen(
             TRAYER,
             env={**os.environ, **desktop.env},

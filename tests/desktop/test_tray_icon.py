@@ -16,7 +16,8 @@ from tests.emulator_process import emulator_process
 from tests.faults.credentials_file import FROM_FILE_ONLY, NEW_KEY, OLD_KEY, write_credentials
 from tests.faults.fault_proxy import FaultProxy, expired_token
 from tests.template_resources import create_pipeline
-from tests.tray_process import Tray, eventually, rule
+from tests.tray_process import Tray, eventually, rule, soon
+from tray_app.aws.client_session import TOTAL_ATTEMPTS
 
 pytestmark = pytest.mark.desktop
 GREY = (138, 143, 152)
@@ -91,8 +92,8 @@ def _highlight(desktop: Desktop, area: tuple[int, int, int, int]) -> bool:
     if share(desktop.grab(area), HIGHLIGHT, 40) > 0.01:
         return True
     desktop.xdotool("key", "Down")  # once the menu has the keyboard, this highlights an item
-    time.sleep(0.3)
-    return share(desktop.grab(area), HIGHLIGHT, 40) > 0.01
+    # The highlight, as soon as it shows; not within a second: the key was lost, send another.
+    return soon(lambda: share(desktop.grab(area), HIGHLIGHT, 40) > 0.01, timeout=1)
 
 
 def test_sigterm_with_a_session_on_disables_the_rule(icon: tuple[Tray, Desktop, str]) -> None:
@@ -109,10 +110,13 @@ def test_losing_the_endpoint_shows_the_error_look_and_notifies_once(
     desktop: Desktop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
-    with emulator_process() as (endpoint, server):
+    with emulator_process() as (endpoint, server), FaultProxy(endpoint) as proxy:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         create_pipeline(boto3.session.Session(region_name=REGION), REGION)
-        tray = Tray(endpoint, tmp_path, {**desktop.env, "PYSTRAY_BACKEND": "gtk"}, terminal=False)
+        env = {**desktop.env, "PYSTRAY_BACKEND": "gtk"}
+        # The proxy only counts: once the emulator is gone, it drops each connection, as a
+        # host that has vanished does.
+        tray = Tray(proxy.url, tmp_path, env, terminal=False)
         try:
             desktop.icon_box(NAMES)
             eventually(lambda: colour_share(desktop, GREY) > 0.2)
@@ -120,7 +124,10 @@ def test_losing_the_endpoint_shows_the_error_look_and_notifies_once(
             server.stdin.close()  # the emulator goes away
             server.wait(timeout=15)
             eventually(lambda: colour_share(desktop, RED) > 0.2, timeout=30)
-            time.sleep(8)  # several more failing polls: still one notification
+            failed = proxy.count("DescribeRule")
+            # three more failing polls, each tried TOTAL_ATTEMPTS times by botocore
+            more = 3 * TOTAL_ATTEMPTS
+            eventually(lambda: proxy.count("DescribeRule") >= failed + more, timeout=60)
             errors = [n for n in desktop.notifications if "cannot reach AWS" in n]
             assert len(errors) == 1, desktop.notifications
         finally:
@@ -151,3 +158,26 @@ def test_expired_credentials_turn_the_icon_red_notify_once_and_recover(
             assert rule()[0] == "ENABLED"
         finally:
             tray.stop()
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_last_notification_gets_out_before_the_process_ends(
+    desktop: Desktop, endpoint: str, stack: dict[str, str], tmp_path: Path, terminal: bool
+) -> None:
+    if not terminal:
+        pytest.importorskip("gi", reason="PyGObject (the linux-tray extra) is needed for the tray")
+    env = {**desktop.env, "PYSTRAY_BACKEND": "gtk"}
+    tray = Tray(endpoint, tmp_path, env, terminal=terminal)  # the panel also notifies the desktop
+    try:
+        boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+        eventually(lambda: rule()[1] is not None, timeout=30)  # adopted: a session of this tray
+        before = len(desktop.notifications)
+        tray.proc.send_signal(signal.SIGTERM)
+        assert tray.proc.wait(timeout=20) == 0
+        # the process is gone: every Notify it made is on the bus already, the monitor may lag
+        eventually(
+            lambda: any("Study session ended" in n for n in desktop.notifications[before:]),
+            timeout=5,
+        )
+    finally:
+        tray.stop()

@@ -1,7 +1,8 @@
 """A fault-injecting HTTP proxy between the app and the emulator: 127.0.0.1 only, bounded.
 
 Every request is forwarded to `upstream` unless a fault matches it. A fault can drop the
-connection (the network is down), delay the answer, or answer with an AWS error (throttling,
+connection (the network is down), delay the answer (for some seconds, or until the test releases
+it: a race set up in a known order), or answer with an AWS error (throttling,
 5xx, an expired token, access denied) itself; it can be limited to one API operation, to
 requests signed with one access key, and to a number of requests. Every request is recorded.
 """
@@ -34,6 +35,7 @@ class Fault:
     status: int = 400
     code: str = ""
     seconds: float = 0.0
+    release: threading.Event | None = None  # "delay": until set (at most `seconds`)
 
     def matches(self, operation: str, access_key: str | None) -> bool:
         """Whether this fault applies to a request."""
@@ -62,6 +64,11 @@ def expired_token(access_key: str | None = None) -> Fault:
 def access_denied(operation: str | None = None) -> Fault:
     """400 AccessDeniedException for `operation`."""
     return Fault("error", operation, status=400, code="AccessDeniedException")
+
+
+def held_until(release: threading.Event, operation: str, seconds: float = 30.0) -> Fault:
+    """Hold every matching request at the proxy until `release` is set, then forward it."""
+    return Fault("delay", operation, seconds=seconds, release=release)
 
 
 def network_down(operation: str | None = None) -> Fault:
@@ -181,7 +188,10 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             if fault is not None and fault.kind == "delay":
-                time.sleep(fault.seconds)
+                if fault.release is None:
+                    time.sleep(fault.seconds)
+                else:
+                    fault.release.wait(fault.seconds)
             elif fault is not None:
                 json_protocol = "X-Amz-Target" in self.headers or operation == "Invoke"
                 content_type, data = error_body(fault, json_protocol)

@@ -137,18 +137,8 @@ def test_a_live_hold_keeps_collecting_even_when_the_events_deadline_has_passed(
     assert session_item(stack)["version"] == {"N": "7"}  # a live session is left alone
     (params,) = asked
     assert params["ConsistentRead"] is True and params["Key"] == key(stack)
-    projected = {
-        params["ExpressionAttributeNames"][p.strip()]
-        for p in params["ProjectionExpression"].split(",")
-    }
-    assert projected == {
-        "collection_id",
-        "item_type",
-        "version",
-        "holds",
-        "updated_by",
-        "updated_at",
-    }
+    # The whole item: the prune rewrites it, and must keep what a newer tray may have added.
+    assert "ProjectionExpression" not in params
     line = log_line(capsys)
     assert (line["session"], line["guard"], line["live_holds"]) == (
         "found",
@@ -174,6 +164,22 @@ def test_only_lapsed_holds_disable_the_rule_write_nothing_and_prune_the_item(
     assert session_item(stack) == {**before, "holds": {"M": {}}, "version": {"N": "8"}}
     line = log_line(capsys)
     assert (line["guard"], line["prune"]) == ("no live hold", "pruned")
+
+
+def test_the_s3_write_is_prepared_during_the_read_and_dropped_unsent_without_a_live_hold(
+    stack: dict[str, str], proxy: FaultProxy
+) -> None:
+    enable(stack)
+    put_session(stack, {"laptop": NOW - 600})
+    container = container_for(proxy.url, stack)
+    prepared: list[str] = []
+    container.s3.meta.events.register(
+        "request-created.s3.PutObject", lambda request, **_: prepared.append(request.url)
+    )
+    result = run(container, scheduled())
+    assert (result["collected"], result["reason"]) == (False, "no live hold")
+    assert len(prepared) == 1  # built and signed while the guard read the session item ...
+    assert proxy.count("PutObject") == 0 and records(stack) == ([], [])  # ... and never sent
 
 
 def test_a_hold_lapsed_within_the_clock_skew_margin_still_collects(
@@ -304,8 +310,11 @@ def test_a_prune_that_loses_to_a_concurrent_join_leaves_the_rule_on(
     put_session(stack, {"laptop": NOW - 600})
     container = container_for(proxy.url, stack)
 
-    def tray_joins_meanwhile(**_: Any) -> None:  # between the function's read and its prune
-        put_session(stack, {"laptop": NOW - 600, "desktop": NOW + 3600}, version=8)
+    def tray_joins_meanwhile(params: dict[str, Any], **_: Any) -> None:
+        # between the function's read and its prune (the metrics PutItem, prepared during the
+        # read, also builds its parameters: only the session item's write counts)
+        if params["Item"]["collection_id"] == key(stack)["collection_id"]:
+            put_session(stack, {"laptop": NOW - 600, "desktop": NOW + 3600}, version=8)
 
     container.dynamodb.meta.events.register(
         "before-parameter-build.dynamodb.PutItem", tray_joins_meanwhile

@@ -5,6 +5,8 @@ Each client is the real executor (gateway, store, conditional writes) on a threa
 the rounds start together on a barrier, so their reads and writes interleave for real. A proxy
 slows every DisableRule down, so a client leaving last switches the rule off *after* a client
 joining at the same moment has switched it on: the race the executor's re-check must repair.
+The two-client test holds the DisableRule at the proxy until the join is done, so that order is
+certain, and counts the calls that prove the race and its repair happened.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import boto3
 import pytest
 
 from tests.aws_names import REGION, RULE
-from tests.faults.fault_proxy import Fault, FaultProxy
+from tests.faults.fault_proxy import Fault, FaultProxy, held_until
+from tests.tray_process import eventually
 from tray_app.app import config
 from tray_app.app.executor import Executor
 from tray_app.aws.client_session import AwsSession
@@ -72,21 +75,29 @@ def slow_disable(endpoint: str) -> Iterator[str]:
 
 
 def test_the_last_leave_racing_a_join_leaves_the_rule_on(
-    slow_disable: str, stack: dict[str, str]
+    endpoint: str, stack: dict[str, str]
 ) -> None:
-    first, second = client(slow_disable, "laptop"), client(slow_disable, "desktop")
-    assert isinstance(
-        first.perform(Join(hold_for("laptop", "laptop", 2**31, time.time(), 900))), Done
-    )
-    second.pipeline.session_deadline()  # its clients exist before the race, as in a tray
-    second.store.read()
-    with ThreadPoolExecutor(2) as pool:
-        leaving = pool.submit(first.perform, Leave("laptop", "quit"))
-        time.sleep(0.2)  # the leave is written and its slow DisableRule is on its way
-        joining = pool.submit(
-            second.perform, Join(hold_for("desktop", "desktop", 2**31, time.time(), 900))
+    released = threading.Event()
+    with FaultProxy(endpoint) as proxy:
+        proxy.inject(held_until(released, "DisableRule"))
+        first, second = client(proxy.url, "laptop"), client(proxy.url, "desktop")
+        assert isinstance(
+            first.perform(Join(hold_for("laptop", "laptop", 2**31, time.time(), 900))), Done
         )
-        assert isinstance(leaving.result(), Done) and isinstance(joining.result(), Done)
+        with ThreadPoolExecutor(1) as pool:
+            leaving = pool.submit(first.perform, Leave("laptop", "quit"))
+            # The leave has emptied the record and its DisableRule waits at the proxy.
+            eventually(lambda: proxy.count("DisableRule") == 1, timeout=30)
+            enabled = proxy.count("EnableRule")
+            joined = second.perform(Join(hold_for("desktop", "desktop", 2**31, time.time(), 900)))
+            assert isinstance(joined, Done)
+            # The join switched the rule on while the disable was still on its way...
+            assert proxy.count("EnableRule") == enabled + 1
+            assert observed() == ("ENABLED", {"desktop"})
+            released.set()  # ...which now lands last and switches it off,
+            assert isinstance(leaving.result(timeout=60), Done)
+        # and the leave's re-check of the record switched it on again.
+        assert (proxy.count("DisableRule"), proxy.count("EnableRule")) == (1, enabled + 2)
     assert observed() == ("ENABLED", {"desktop"})
 
 

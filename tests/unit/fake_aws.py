@@ -44,7 +44,8 @@ class FakeAws:
         if isinstance(action, self.failing):
             return Failed(self.clock(), action, "cannot reach AWS")
         if isinstance(action, Poll):
-            return Polled(self.clock(), self.enabled, self.shared if self.enabled else None)
+            shared = self.shared if self.enabled else None
+            return Polled(self.clock(), self.enabled, shared, request=action.request)
         if isinstance(action, Join):
             self.enabled = True
             self.shared = Shared((action.hold,), self.shared.version + 1)

@@ -13,6 +13,7 @@ class Notes:
         self.seen: list[tuple[str, str]] = []
         self.kinds: list[tuple[str | None, tuple[tuple[str, str], ...]]] = []
         self.lock = threading.Lock()
+        self.closed: list[float] = []
 
     def notify(
         self,
@@ -31,3 +32,8 @@ class Notes:
         """The titles, in order."""
         with self.lock:
             return [title for title, _ in self.seen]
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Record that it was closed (what the app does at exit)."""
+        with self.lock:
+            self.closed.append(timeout)

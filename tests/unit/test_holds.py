@@ -254,10 +254,20 @@ def test_an_empty_holds_map_is_a_readable_session_with_no_holds() -> None:
 def test_the_pruned_item_has_no_holds_the_next_version_and_everything_else() -> None:
     item = sample_item()
     before = copy.deepcopy(item)
-    pruned = pruned_item(item, 7)
+    pruned = pruned_item(item, parse_session(item))
     assert item == before  # the item as read is left alone
-    assert pruned == {**before, "holds": {"M": {}}, "version": {"N": "8"}}
-    assert parse_session(pruned) == Session(version=8, holds=())
+    version = int(before["version"]["N"]) + 1
+    assert pruned == {**before, "holds": {"M": {}}, "version": {"N": str(version)}}
+    assert parse_session(pruned) == Session(version=version, holds=())
+
+
+def test_the_prune_keeps_a_hold_it_cannot_parse_as_it_is() -> None:
+    item = sample_item()
+    odd = {"M": {"lapses": {"S": "tomorrow"}, "by": {"S": "a newer tray"}}}
+    item["holds"]["M"]["odd"] = odd
+    pruned = pruned_item(item, parse_session(item))
+    assert pruned["holds"] == {"M": {"odd": odd}}
+    assert parse_session(pruned).unread == ("odd",)
 
 
 BASE_ENV = {"S3_BUCKET": "b", "DYNAMODB_TABLE": "t"}

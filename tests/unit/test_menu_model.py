@@ -19,6 +19,7 @@ FACTS = Facts(
     rule="data-collector-schedule",
     function="data-collector",
     table="InfraMetrics",
+    zone=UTC,
     judge=Judge("desk"),
 )
 
@@ -64,11 +65,16 @@ def test_menu_during_a_session_and_while_busy() -> None:
     on = State(phase=Phase.ON, deadline=NOW + 42 * 60)
     items = by_text(menu_model.build(on, NOW, FACTS))
     assert items["Stop study session"].enabled and items["Extend +30 min"].enabled
-    headline = menu_model.headline(on, NOW, FACTS.judge)
-    assert headline.startswith("Study session on — 42 min left (auto-off ")
-    busy = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
-    assert busy["Start study session"].enabled is False
-    stopping = menu_model.headline(State(phase=Phase.STOPPING), NOW, FACTS.judge)
+    headline = menu_model.headline(on, NOW, FACTS.judge, zone=UTC)
+    assert headline == "Study session on — 42 min left (auto-off 14:42)"
+    # while a call is on its way the main item offers the opposite: the last click wins
+    starting = by_text(menu_model.build(State(phase=Phase.STARTING), NOW, FACTS))
+    assert starting["Cancel: stop the study session"].enabled is True
+    again = by_text(menu_model.build(State(phase=Phase.STOPPING), NOW, FACTS))
+    assert again["Start study session again"].enabled is True
+    unknown = by_text(menu_model.build(State(phase=Phase.UNKNOWN), NOW, FACTS))
+    assert unknown["Start study session"].enabled is False  # nothing known yet to flip
+    stopping = menu_model.headline(State(phase=Phase.STOPPING), NOW, FACTS.judge, zone=UTC)
     assert stopping == "Switching the pipeline off…"
 
 
@@ -128,8 +134,8 @@ LAPTOP = hold("lap", "laptop", 12)
 def test_a_session_held_elsewhere_names_its_holder_and_stop_says_whom_it_ends() -> None:
     following = State(phase=Phase.ON, shared=Shared((LAPTOP,), 3))
     items = by_text(menu_model.build(following, NOW, FACTS))
-    headline = menu_model.headline(following, NOW, FACTS.judge)
-    assert headline.startswith("Study session on — held by laptop, 12 min left (until ")
+    headline = menu_model.headline(following, NOW, FACTS.judge, zone=UTC)
+    assert headline == "Study session on — held by laptop, 12 min left (until 14:12)"
     assert items["Stop — ends laptop's session"].action == Choice(UserAction.TOGGLE)
     assert items["Join this session here"].action == Choice(UserAction.JOIN)
     assert items["Extend +30 min"].enabled is False  # its length is the laptop's business
@@ -139,7 +145,7 @@ def test_our_own_session_says_who_else_holds_it() -> None:
     mine = hold("desk", "desk", 42)
     both = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine, LAPTOP), 4))
     items = by_text(menu_model.build(both, NOW, FACTS))
-    assert menu_model.headline(both, NOW, FACTS.judge).endswith(" · also on: laptop")
+    assert menu_model.headline(both, NOW, FACTS.judge, zone=UTC).endswith(" · also on: laptop")
     assert "Stop — also ends laptop's session" in items
     assert "Join this session here" not in items
     alone = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine,), 4))

@@ -14,13 +14,24 @@ from unittest import mock
 import pytest
 from plyer.facades import Notification
 
+from tests.tray_process import eventually
+from tests.unit.recording_notifier import Notes
 from tray_app.desktop import notifiers
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
+from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
 from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
 from tray_app.desktop.notifiers.macos_user_notification import MacNotifier
 from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier
 
 EXTEND = [("extend", "Extend +30 min")]
+
+
+def worker_gone() -> bool:
+    """No notifier thread runs any more: the worker has given up (or was closed)."""
+    return not [t for t in threading.enumerate() if t.name == "notifier"]
+
+
+def said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records]
 
 
 def fake_plyer() -> mock.Mock:
@@ -94,10 +105,10 @@ def test_a_plyer_backend_that_cannot_load_is_said_once_in_the_log(
     notifier = make(load=load)
     with caplog.at_level(logging.WARNING):
         notifier.notify("first", "lost")
-        time.sleep(0.2)
-        notifier.notify("second", "lost too")
+        eventually(lambda: said(caplog) != [] and worker_gone(), timeout=10)
+        notifier.notify("second", "lost too")  # after the worker gave up: said no more
         notifier.close()
-    assert [r.getMessage() for r in caplog.records] == [
+    assert said(caplog) == [
         "no desktop notifications: plyer cannot load here (ImportError: No module named 'pyobjus')"
     ]
     assert capfd.readouterr() == ("", "")
@@ -162,22 +173,22 @@ def test_no_bus_notify_returns_at_once_and_logs_one_line(
         for n in range(5):
             notifier.notify(f"note {n}", "body", actions=EXTEND)
         assert time.monotonic() - start < 0.2
-        time.sleep(0.3)
+        eventually(lambda: said(caplog) != [] and worker_gone(), timeout=10)
         notifier.notify("after", "the notifier went quiet")
         notifier.close()
-    lines = [r.getMessage() for r in caplog.records]
+    lines = said(caplog)
     assert len(lines) == 1, lines
     assert lines[0].startswith("no desktop notifications: cannot reach the session D-Bus")
 
 
 NO_BUS_SCRIPT = """
-import time
+import threading
 from tray_app.desktop.notifiers.facade import DesktopNotifier
 notifier = DesktopNotifier()
 for n in range(3):
     notifier.notify("Study session ended", "Switched off (timer)", actions=[("a", "A")])
-time.sleep(0.5)
-notifier.close()
+notifier.close()  # waits for the worker, which has tried the bus and given up by then
+assert not [t for t in threading.enumerate() if t.name == "notifier"], "the worker still runs"
 """
 
 
@@ -195,3 +206,15 @@ def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_the_switch_reaches_every_user_of_the_notifier_and_closes_the_old_one() -> None:
+    icon, panel = Notes(), Notes()
+    shared = SwitchNotifier(icon)
+    runner_side, facts_side = shared, shared  # what the runner and the facts were handed
+    runner_side.notify("before", "the icon shows it")
+    shared.use(panel)  # the icon failed: the panel takes over
+    facts_side.notify("Metrics are stale", "shown in the panel now")
+    shared.close(timeout=2.0)
+    assert icon.titles == ["before"] and icon.closed == [1.0]
+    assert panel.titles == ["Metrics are stale"] and panel.closed == [2.0]

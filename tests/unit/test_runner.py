@@ -136,3 +136,40 @@ def test_a_lost_idle_reading_is_said_once_and_the_session_goes_on(tmp_path: Path
     said = [m for t, m in notes.seen if t == "Idle auto-off stopped working"]
     assert said == ["the Wayland compositor went away. The session's timer still applies."]
     assert r.shutdown("quit", timeout=5) is True
+
+
+class BrokenIdle:
+    """An idle monitor with a bug: it raises what nothing expects, once a session runs."""
+
+    def idle_seconds(self) -> float | None:
+        raise RuntimeError("a bug in an idle backend")
+
+
+def test_a_loop_that_dies_releases_the_hold_says_so_once_and_asks_to_exit(
+    tmp_path: Path,
+) -> None:
+    aws, notes = FakeAws(), Notes()
+    failures: list[str] = []
+    r = Runner(
+        aws,
+        settings=Settings(),
+        notifier=notes,
+        idle=BrokenIdle(),
+        files=StateFiles(tmp_path),
+        tick_seconds=0.05,
+        on_failure=failures.append,
+    )
+    r.start()
+    assert r.wait_for(lambda s: s.phase is Phase.OFF, 5)
+    r.toggle()  # ON: the first tick reads idle time and the loop dies
+    assert r.wait_for(lambda s: r.failed is not None, 5)
+    deadline = threading.Event()
+    for _ in range(100):
+        if failures:
+            break
+        deadline.wait(0.05)
+    assert failures == ["RuntimeError: a bug in an idle backend"]
+    assert not aws.enabled and aws.calls[-1] == "Leave"  # the rule is off: ours was the only hold
+    assert not StateFiles(tmp_path).pending_stop()
+    assert [t for t, _ in notes.seen].count("pipeline-tray stopped working") == 1
+    assert r.shutdown("quit", timeout=5) is True  # no 5 s wait for a loop that is gone

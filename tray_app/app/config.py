@@ -15,6 +15,7 @@ import platformdirs
 from tray_app import APP_NAME
 from tray_app.aws import regions
 from tray_app.core.errors import ConfigError
+from tray_app.core.holds import SKEW_SECONDS
 from tray_app.core.resolved_config import Config
 
 ENV_PREFIX = "PIPELINE_TRAY_"
@@ -90,8 +91,8 @@ KEYS: dict[str, Key] = {
     "idle_minutes": Key(_positive_int, 15, from_text=_number_from_text),
     "poll_seconds": Key(_positive_int, 30, from_text=_number_from_text),
     "device_name": Key(_text, None),  # how other devices name this one (default: host name)
-    # grace for other devices' clocks
-    "clock_skew_seconds": Key(_at_least(0), 180, from_text=_number_from_text),
+    # grace for other devices' clocks; a running tray takes the function's own value
+    "clock_skew_seconds": Key(_at_least(0), SKEW_SECONDS, from_text=_number_from_text),
 }
 # Our variables that are not keys. A PIPELINE_TRAY_* name outside these and the keys is a typo.
 OTHER_VARIABLES = (ENV_PREFIX + "CONFIG",)

@@ -47,7 +47,8 @@ class Executor:
             if isinstance(action, Poll):
                 enabled = self.pipeline.rule_enabled()
                 # The record is read only while the rule runs: an idle hour stays free.
-                return Polled(self.clock(), enabled, self.store.read() if enabled else None)
+                shared = self.store.read() if enabled else None
+                return Polled(self.clock(), enabled, shared, request=action.request)
             if isinstance(action, SHARE_ACTIONS):
                 return self._share(action)
             if isinstance(action, Disable):
@@ -79,12 +80,12 @@ class Executor:
         if change is None:
             return Done(self.clock(), action, shared=before, refused=True)
         after = change.shared
-        deadline = holds.function_deadline(after, now, self.judge.skew)
+        deadline = holds.event_deadline(after, now, self.judge.skew)
         if change.rule_on is True:
             self.pipeline.start(deadline)
         elif change.rule_on is False:
             self.pipeline.stop()
-        elif deadline != holds.function_deadline(before, now, self.judge.skew):
+        elif deadline != holds.event_deadline(before, now, self.judge.skew):
             self.pipeline.write_deadline(deadline)
         if change.rule_on is not None:
             after = self._converge(change.rule_on, after)
@@ -106,7 +107,7 @@ class Executor:
             want = bool(holds.live(latest, now, self.judge))
             if want != applied:
                 if want:
-                    self.pipeline.start(holds.function_deadline(latest, now, self.judge.skew))
+                    self.pipeline.start(holds.event_deadline(latest, now, self.judge.skew))
                 else:
                     self.pipeline.stop()
                 applied = want

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import tzinfo
 from typing import Any
 
 from tray_app.app.runner import Runner
@@ -22,6 +23,7 @@ from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts
 from tray_app.core.ports import Notifier
 from tray_app.core.resolved_config import Config
+from tray_app.desktop.local_zone import LOCAL
 
 REFRESH_SECONDS = freshness.PERIOD_SECONDS  # newer data cannot exist sooner
 PREFERENCES = "preferences.json"
@@ -42,6 +44,7 @@ class TrayFacts:
         idle_reason: str = "",
         on_change: Callable[[], None],
         notifier: Notifier | None = None,
+        zone: tzinfo = LOCAL,
     ) -> None:
         self._config, self._region = config, region
         self._runner, self._pipeline, self._files = runner, pipeline, files
@@ -49,12 +52,13 @@ class TrayFacts:
         self._idle_reason = idle_reason
         self._on_change = on_change
         self._notifier = notifier
+        self._zone = zone
         self._stale_told = False
         self._lock = threading.Lock()
         self._latest: dict[str, Any] | None = None
         self._latest_error: str | None = None
         self._spark = ""  # the last few CPU values as ▁▂▃…, oldest first
-        self._history = status_text.week_line(files.history(), time.time())
+        self._history = status_text.week_line(files.history(), time.time(), zone)
         self._fetched_at = 0.0
         self._seen: tuple[Phase, int, bool] = (Phase.UNKNOWN, 0, False)
 
@@ -80,6 +84,7 @@ class TrayFacts:
             rule=self._config.rule,
             function=self._config.function,
             table=self._config.table,
+            zone=self._zone,
             judge=self._runner.settings.judge,
             idle_reason=self._idle_reason,
         )
@@ -125,7 +130,7 @@ class TrayFacts:
         self._stale_told = stale
 
     def _reload_history(self) -> None:
-        line = status_text.week_line(self._files.history(), time.time())
+        line = status_text.week_line(self._files.history(), time.time(), self._zone)
         with self._lock:
             self._history = line
         self._on_change()

@@ -20,9 +20,11 @@ from tray_app.core.events import (
     AWS_ACTIONS,
     Action,
     AwsAction,
+    Done,
     Event,
     ExtendRequested,
     InvokeRequested,
+    Leave,
     Notify,
     PendingStopFound,
     RecordSession,
@@ -32,12 +34,19 @@ from tray_app.core.events import (
     StopRequested,
     Tick,
     Toggle,
+    Unexpected,
 )
 from tray_app.core.machine import Phase, Settings, State, settled, step
 from tray_app.core.machine import next_tick as next_tick_delay
 from tray_app.core.ports import IdleMonitor, Notifier
 
 log = logging.getLogger(__name__)
+RESCUED = {
+    True: "it released this device's hold (the pipeline is off unless another device holds it) "
+    "and is quitting",
+    False: "it could not reach AWS to switch the pipeline off: the next start does it first "
+    "(and the function at the session deadline). Quitting",
+}
 
 
 class Runner:
@@ -54,16 +63,20 @@ class Runner:
         clock: Callable[[], float] = time.time,
         tick_seconds: float = 1.0,
         on_state: Callable[[State], None] = lambda _state: None,
+        on_failure: Callable[[str], None] = lambda _why: None,
     ) -> None:
         self._perform = perform
         self.settings = settings
         self.notifier = notifier
         self._idle = idle
-        self._idle_lost = ""  # why the last idle reading failed, once said
         self._files = files
         self.clock = clock
         self._tick_seconds = tick_seconds
         self._on_state = on_state
+        self._on_failure = on_failure
+        self.failed: str | None = None  # why a thread died, once one has
+        self._rescued = False
+        self._idle_error: str | None = None  # the idle reading's last error, logged once
         self._events: queue.Queue[Event | None] = queue.Queue()
         self._work: queue.Queue[AwsAction | Callable[[], None] | None] = queue.Queue()
         self._state = State()
@@ -80,11 +93,12 @@ class Runner:
             return self._state
 
     def start(self) -> None:
-        """Start both threads; a stop left pending by the last run is applied first."""
-        for thread in self._threads:
-            thread.start()
+        """Start both threads; a stop left pending by the last run is applied first (queued
+        before the first tick, so no poll's answer can come before it)."""
         if self._files.pending_stop():
             self.post(PendingStopFound(self.clock()))
+        for thread in self._threads:
+            thread.start()
 
     def post(self, event: Event) -> None:
         """Queue an event for the core (any thread)."""
@@ -131,6 +145,8 @@ class Runner:
         If the stop is not confirmed in time, the core has the pending stop saved for the next
         run (the loop handles that event before the end marker that follows it).
         """
+        if self.failed is not None:  # the loop died: its rescue already did what it could
+            return self._rescued
         confirmed = self.stop_and_wait(reason, timeout)
         if not confirmed:
             self.post(ShutdownTimedOut(self.clock()))
@@ -145,13 +161,35 @@ class Runner:
         def run() -> None:
             try:
                 body()
-            except Exception as err:  # a thread's top: log it and tell the user, never vanish
+            except Exception as err:  # a thread's top: log it, rescue the rule, tell the user
                 log.exception("pipeline-tray thread %s died", threading.current_thread().name)
-                self.notifier.notify(
-                    "pipeline-tray stopped working", f"{type(err).__name__}: {err}"
-                )
+                self._rescue(f"{type(err).__name__}: {err}")
 
         return run
+
+    def _rescue(self, why: str) -> None:
+        """A thread died: nothing of ours would switch the rule off any more. Save a pending
+        stop, release our hold (the rule goes off if it was the only live one), say so once,
+        and have the app exit non-zero."""
+        with self._changed:
+            if self.failed is not None:
+                return  # the other thread's rescue runs
+            self.failed = why
+            self._changed.notify_all()
+        self._save(lambda: self._files.set_pending_stop(True), "the pending stop")
+        try:
+            answer: Event | None = self._perform(Leave(self.settings.holder, "failure"))
+        except Exception:  # still the dying thread's top guard: the worker may be what broke
+            log.exception("the rescue could not release the hold")
+            answer = None
+        self._rescued = isinstance(answer, Done)
+        if self._rescued:
+            self._save(lambda: self._files.set_pending_stop(False), "the pending stop")
+        self.notifier.notify(
+            "pipeline-tray stopped working",
+            f"{why} — {RESCUED[self._rescued]}",
+        )
+        self._on_failure(why)
 
     def _loop(self) -> None:
         next_tick = self.clock()
@@ -176,16 +214,16 @@ class Runner:
         try:
             seconds = self._idle.idle_seconds()
         except OSError as err:  # the display went away: no idle reading, the timer still works
-            if str(err) != self._idle_lost:  # said once, not at every tick
-                self._idle_lost = str(err)
+            if str(err) != self._idle_error:  # said once, not at every tick
                 log.warning("idle time unavailable: %s", err)
                 self.notifier.notify(
                     "Idle auto-off stopped working",
                     f"{err}. The session's timer still applies.",
                     "idle-lost",
                 )
+            self._idle_error = str(err)
             return None
-        self._idle_lost = ""
+        self._idle_error = None
         return seconds
 
     def _apply(self, event: Event) -> None:
@@ -200,6 +238,8 @@ class Runner:
     def _dispatch(self, action: Action) -> None:
         if isinstance(action, AWS_ACTIONS):
             self._work.put(action)
+        elif isinstance(action, Unexpected):
+            log.warning("unexpected in the session core: %s; re-reading AWS", action.what)
         elif isinstance(action, Notify):
             self.notifier.notify(action.title, action.message, action.kind or None, action.actions)
         elif isinstance(action, SavePendingStop):

@@ -8,6 +8,7 @@ The item has no `record_type`, so it stays out of the newest-first metrics index
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -18,14 +19,16 @@ from botocore.exceptions import ClientError
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.error_messages import error_code
 from tray_app.core.errors import AwsError
-from tray_app.core.holds import Change, Hold, Shared
+from tray_app.core.holds import Change, Shared
 from tray_app.core.resolved_config import Config
+from tray_app.core.session_item import ReadItem, UnreadableItemError, read_item, write_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+log = logging.getLogger(__name__)
+
 KEY_PREFIX = "session#"
-ITEM_TYPE = "study-session"
 MAX_WRITES = 12  # conflicting writers, each retried after a short random pause
 CONFLICT = "ConditionalCheckFailedException"
 
@@ -46,6 +49,7 @@ class HoldStore:
         self.key = session_key(config.rule)
         self._pause = pause
         self._where = f"table {config.table} in {aws.region}"
+        self._noted: set[str] = set()  # kept holds already logged: a poll must not repeat them
 
     @property
     def _dynamodb(self) -> DynamoDBClient:
@@ -54,13 +58,28 @@ class HoldStore:
 
     def read(self) -> Shared:
         """The session as it is now (a strongly consistent GetItem: 1 read unit)."""
+        return self._read().shared
+
+    def _read(self) -> ReadItem:
         with self.aws.calling("read the study session", self._where):
             answer = self._dynamodb.get_item(
                 TableName=self.table,
                 Key={"collection_id": {"S": self.key}},
                 ConsistentRead=True,
             )
-        return from_item(answer.get("Item"))
+        try:
+            found = read_item(answer.get("Item"))
+        except UnreadableItemError as err:
+            # Said once, as one error: retrying the write cannot make the item readable.
+            raise AwsError(
+                f"the study session item {self.key} in {self._where} cannot be read: {err}; "
+                "fix or delete that item (the next start writes a new one)"
+            ) from err
+        for note in found.notes:
+            if note not in self._noted:
+                self._noted.add(note)
+                log.warning("study session item %s: %s", self.key, note)
+        return found
 
     def update(
         self, plan: Callable[[Shared], Change | None], writer: str, now: float
@@ -69,14 +88,17 @@ class HoldStore:
 
         Returns the session before the change and the change as written (its `shared` carries
         the new version), or the change None when `plan` declined (the session is unchanged).
+        What the read could not parse is written back unchanged.
         """
         for attempt in range(MAX_WRITES):
-            current = self.read()
+            found = self._read()
+            current = found.shared
             change = plan(current)
             if change is None:
                 return current, None
             written = Shared(change.shared.holds, current.version + 1)
-            if self._put(written, current.version, writer, now):
+            item = write_item(self.key, written, writer, now, carried=found)
+            if self._put(item, current.version):
                 return current, Change(written, change.rule_on)
             # Someone else wrote first: back off a little at random so we do not collide again.
             self._pause(random.uniform(0, 0.02 * (attempt + 1)))  # noqa: S311 - jitter, not crypto
@@ -85,7 +107,7 @@ class HoldStore:
             "try again"
         )
 
-    def _put(self, shared: Shared, expected: int, writer: str, now: float) -> bool:
+    def _put(self, item: dict[str, Any], expected: int) -> bool:
         """True when written; False when another client changed the session first."""
         condition: dict[str, Any] = (
             {"ConditionExpression": "attribute_not_exists(collection_id)"}
@@ -98,62 +120,9 @@ class HoldStore:
         )
         with self.aws.calling("change the study session", self._where):
             try:
-                self._dynamodb.put_item(
-                    TableName=self.table, Item=to_item(self.key, shared, writer, now), **condition
-                )
+                self._dynamodb.put_item(TableName=self.table, Item=item, **condition)
             except ClientError as err:
                 if error_code(err) == CONFLICT:
                     return False
                 raise
         return True
-
-
-def to_item(key: str, shared: Shared, writer: str, now: float) -> dict[str, Any]:
-    """The DynamoDB item for `shared`."""
-    return {
-        "collection_id": {"S": key},
-        "item_type": {"S": ITEM_TYPE},
-        "version": {"N": str(shared.version)},
-        "holds": {
-            "M": {
-                h.holder: {
-                    "M": {
-                        "name": {"S": h.name},
-                        "ends": {"N": str(h.ends)},
-                        "heartbeat": {"BOOL": h.heartbeat},
-                        "lapses": {"N": str(h.lapses)},
-                    }
-                }
-                for h in shared.holds
-            }
-        },
-        "updated_by": {"S": writer},
-        "updated_at": {"N": str(int(now))},
-    }
-
-
-def from_item(item: dict[str, Any] | None) -> Shared:
-    """The session in `item`; a missing item is an empty session at version 0. A hold that does
-    not parse (written by hand, or by a newer version) is skipped rather than trusted."""
-    if not item:
-        return Shared()
-    holds: list[Hold] = []
-    for holder, typed in item.get("holds", {}).get("M", {}).items():
-        fields = typed.get("M", {}) if isinstance(typed, dict) else {}
-        try:
-            holds.append(
-                Hold(
-                    holder=holder,
-                    name=str(fields.get("name", {}).get("S") or holder),
-                    ends=int(fields["ends"]["N"]),
-                    heartbeat=bool(fields.get("heartbeat", {}).get("BOOL", False)),
-                    lapses=int(fields["lapses"]["N"]),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    try:
-        version = int(item.get("version", {}).get("N", "0"))
-    except (TypeError, ValueError):
-        version = 0
-    return Shared(tuple(sorted(holds, key=lambda h: h.holder)), version)

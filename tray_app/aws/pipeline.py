@@ -11,6 +11,7 @@ from tray_app.aws.client_session import AwsSession
 from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.aws.target_input import deadline_of, with_deadline
 from tray_app.core.errors import AwsError
+from tray_app.core.holds import SKEW_SECONDS
 from tray_app.core.resolved_config import Config
 
 if TYPE_CHECKING:
@@ -125,6 +126,24 @@ class Pipeline:
             last = f" | log: {said[-1]}" if said else ""
             raise InvokeError(f"function {self.function} failed: {detail}{last}")
         return InvokeResult(payload=payload, log_tail=tail)
+
+    def function_clock_skew(self) -> int | None:
+        """The clock grace the function is configured with: its CLOCK_SKEW_SECONDS, or its
+        default (equal to ours, tests/unit/test_template.py) when unset; None when it is not a
+        whole number >= 0 (the function then refuses to run, and says so itself)."""
+        with self.aws.calling(
+            "read the function's settings", f"function {self.function} {self._where}"
+        ):
+            answer = self._lambda.get_function_configuration(FunctionName=self.function)
+        raw = answer.get("Environment", {}).get("Variables", {}).get("CLOCK_SKEW_SECONDS")
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            return SKEW_SECONDS
+        try:
+            value = int(text)  # as collector/settings.py reads it
+        except ValueError:
+            return None
+        return value if value >= 0 else None
 
     def latest_metric(self) -> dict[str, Any] | None:
         """The newest record: one Query on the newest-first index, never a Scan."""

@@ -15,6 +15,7 @@ from tray_app.app.state_files import default_state_dir
 from tray_app.commands import report_command, tray_command
 from tray_app.commands import session_command as session_commands
 from tray_app.commands import stack_command as stack_commands
+from tray_app.commands.closed_pipe import run_quietly
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
 from tray_app.desktop import autostart
@@ -190,8 +191,12 @@ COMMANDS: dict[str, Command] = {
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error."""
-    stdout = out or sys.stdout
+    """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error,
+    141 when its output pipe was closed (`| head -1`)."""
+    return run_quietly(lambda: _run(argv, out or sys.stdout))
+
+
+def _run(argv: Sequence[str] | None, stdout: TextIO) -> int:
     args = build_parser().parse_args(argv)
     flags = {
         key.replace("-", "_"): getattr(args, key.replace("-", "_"), None) for key in GLOBAL_OPTIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import webbrowser
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +16,7 @@ from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.core import report_model
 from tray_app.core.errors import AwsError, UsageError
 from tray_app.core.resolved_config import Config
+from tray_app.desktop.local_zone import LOCAL
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 31  # the table keeps records 7 days; the history file keeps every session
@@ -39,8 +40,7 @@ def write_report(
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(f"--days must be from 1 to {MAX_DAYS}, got {days}")
     now = time.time() if now is None else now
-    zone = tz or datetime.now().astimezone().tzinfo
-    assert zone is not None
+    zone = tz or LOCAL
     target = output or default_output()
     if target.is_dir():
         raise UsageError(f"--output {target} is a folder: give a file name, e.g. report.html")

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any, TextIO
 
 from tray_app.app.device import cli_identity
@@ -19,6 +20,7 @@ from tray_app.core.errors import AwsError
 from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, StopRequested
 from tray_app.core.machine import Phase, Settings, State, step
 from tray_app.core.resolved_config import Config
+from tray_app.desktop.local_zone import LOCAL
 
 Clock = Callable[[], float]
 log = logging.getLogger(__name__)
@@ -56,7 +58,9 @@ def _drive(state: State, event: Event, config: Config, settings: Settings, clock
     return state
 
 
-def status(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time) -> int:
+def status(
+    config: Config, out: TextIO, as_json: bool, clock: Clock = time.time, zone: tzinfo = LOCAL
+) -> int:
     """Print the rule's state, who holds the session until when, and the latest metric."""
     aws = AwsSession(config)
     pipeline = Pipeline(aws, config)
@@ -98,16 +102,22 @@ def status(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time)
         )
         return 0
     line = (
-        status_text.shared_line(True, None, held, now)
+        status_text.shared_line(True, None, held, now, judge=settings.judge, tz=zone)
         if held
-        else status_text.session_line(enabled, deadline, now)
+        else status_text.session_line(enabled, deadline, now, zone)
     )
     print(f"{line}  [rule {config.rule}]", file=out)
     print(f"Latest metric: {status_text.metric_line(latest, now)}", file=out)
     return 0
 
 
-def start(config: Config, out: TextIO, minutes: int | None, clock: Clock = time.time) -> int:
+def start(
+    config: Config,
+    out: TextIO,
+    minutes: int | None,
+    clock: Clock = time.time,
+    zone: tzinfo = LOCAL,
+) -> int:
     """Add this CLI's hold of `minutes` to the session (starting it when off)."""
     settings = _settings(config)
     asked = StartRequested(clock(), minutes)
@@ -117,7 +127,10 @@ def start(config: Config, out: TextIO, minutes: int | None, clock: Clock = time.
     _record_cli_session(now)  # an earlier one that ran out without a stop
     _save(lambda files: files.set_cli_session(now, state.deadline or now))
     others = holds.others(state.shared, now, settings.judge)
-    print(status_text.shared_line(True, state.deadline, others, now), file=out)
+    print(
+        status_text.shared_line(True, state.deadline, others, now, judge=settings.judge, tz=zone),
+        file=out,
+    )
     print(
         "The rule goes off by itself when every hold has ended (a running tray on this device "
         "ends it on time; otherwise the function does, at its next run).",
@@ -131,9 +144,8 @@ def stop(config: Config, out: TextIO, clock: Clock = time.time) -> int:
     settings = _settings(config)
     _drive(State(phase=Phase.OFF), StopRequested(clock(), "user"), config, settings, clock)
     _record_cli_session(clock())
-    print(
-        f"{status_text.session_line(False, None, clock())}  [rule {config.rule} DISABLED]", file=out
-    )
+    off = status_text.session_line(False, None, clock(), LOCAL)  # "Off": no time of day in it
+    print(f"{off}  [rule {config.rule} DISABLED]", file=out)
     return 0
 
 

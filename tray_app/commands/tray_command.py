@@ -8,9 +8,10 @@ import threading
 import time
 import webbrowser
 from dataclasses import replace
-from typing import TextIO
+from typing import TextIO, cast
 
 from tray_app import APP_NAME
+from tray_app.app import clock_grace
 from tray_app.app.device import tray_identity
 from tray_app.app.executor import Executor
 from tray_app.app.facts import TrayFacts, saved_length
@@ -21,6 +22,7 @@ from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.commands import report_command
+from tray_app.commands.exit_request import ExitRequest
 from tray_app.commands.tray_actions import TrayActions
 from tray_app.commands.tray_lifecycle import TrayLifecycle
 from tray_app.core import session_length, status_text
@@ -31,8 +33,9 @@ from tray_app.core.resolved_config import Config
 from tray_app.core.user_actions import Choice
 from tray_app.desktop import idle
 from tray_app.desktop.instance_lock import InstanceLock
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier
+from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
 from tray_app.desktop.probe import desktop_notifier, tray_view
+from tray_app.desktop.terminal_output import TerminalOutput
 
 
 def run(
@@ -47,7 +50,9 @@ def run(
     lock = InstanceLock()
     lock.acquire()
     try:
-        app = TrayApp(config, out, inp or sys.stdin, terminal, prepare)
+        # the terminal may go away under a running panel: its output must never fail the stop
+        safe_out = cast(TextIO, TerminalOutput(out))  # a TextIOBase: every write print makes
+        app = TrayApp(config, safe_out, inp or sys.stdin, terminal, prepare)
         return TrayLifecycle(app).run()
     finally:
         lock.release()
@@ -85,15 +90,19 @@ class TrayApp:
             name=me.name,
             skew_seconds=config.clock_skew_seconds,
         )
-        executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
-        notifier = self.icon_notifier() if self.view is not None else self.panel_notifier()
+        self.executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
+        self.exit = ExitRequest()
+        self.notifier = SwitchNotifier(
+            self.icon_notifier() if self.view is not None else self.panel_notifier()
+        )
         self.runner = Runner(
-            executor.perform,
+            self.executor.perform,
             settings=settings,
-            notifier=notifier,
+            notifier=self.notifier,
             idle=self.monitor,
             files=self.files,
             on_state=self._on_state,
+            on_failure=lambda _why: self.quit("failure", exit_code=1),
         )
         self.facts = TrayFacts(
             config,
@@ -104,7 +113,7 @@ class TrayApp:
             idle_available=self.monitor is not None,
             idle_reason=self.idle_reason,
             on_change=self.refresh,
-            notifier=self.runner.notifier,
+            notifier=self.notifier,
         )
         self.actions = TrayActions(
             self.runner,
@@ -114,9 +123,8 @@ class TrayApp:
             open_report=self._open_report,
             quit_app=lambda: self.quit("quit"),
         )
-        self.stop = threading.Event()
-        self.reason = "signal"
-        self.exit_code = 0
+        if prepare is None:
+            self.learn_clock_grace()  # the demo's function exists only once it is prepared
 
     def icon_notifier(self) -> DesktopNotifier:
         """The icon's notifier: the desktop's bubbles."""
@@ -133,10 +141,7 @@ class TrayApp:
 
     def quit(self, reason: str, exit_code: int | None = None) -> None:
         """End the app: the lifecycle stops the session and leaves the view."""
-        self.reason = reason
-        if exit_code is not None:
-            self.exit_code = exit_code
-        self.stop.set()
+        self.exit.request(reason, exit_code)
 
     def notice(self) -> str | None:
         """What the view shows while the preparation (the demo's deploy) runs."""
@@ -145,6 +150,25 @@ class TrayApp:
     def prepared(self) -> None:
         """The preparation is done: start the session loop."""
         self.runner.start()
+        self.learn_clock_grace()
+        self.refresh()
+
+    def learn_clock_grace(self) -> None:
+        """Take the function's clock grace, on a thread: the first polls need not wait for it."""
+        origin = self.config.origin.get("clock_skew_seconds", "default")
+        threading.Thread(
+            target=clock_grace.learn,
+            args=(self.pipeline, self.config.clock_skew_seconds, origin),
+            # the switchable notifier: an icon that fails to start swaps in the panel's
+            kwargs={"use": self._use_grace, "say": self.notifier.notify},
+            name="clock-grace",
+            daemon=True,
+        ).start()
+
+    def _use_grace(self, seconds: int) -> None:
+        # Every reader of the grace (core, executor, panel, menu) takes it from these two.
+        self.runner.settings = replace(self.runner.settings, skew_seconds=seconds)
+        self.executor.judge = self.runner.settings.judge
         self.refresh()
 
     def preparation_failed(self, message: str) -> None:
@@ -186,7 +210,7 @@ class TrayApp:
         try:
             path, _report, _reading = report_command.write_report(self.config)
         except PipelineTrayError as err:
-            self.runner.notifier.notify("The report could not be written", str(err), "report")
+            self.notifier.notify("The report could not be written", str(err), "report")
             return
         if self.view is None:
             print(f"report: {path}", file=self.out, flush=True)

@@ -1,11 +1,14 @@
 """What flows in and out of the session core: events (with their `now`) and the actions it asks for.
 
-Plain frozen data, no behaviour: the rules that connect them live in session.py.
+Plain frozen data, no behaviour: the rules that connect them live in machine.py. Every AWS action
+carries a `request` id, stamped by the core when it asks for it; its Done / Polled / Failed
+answer carries the action back, so the core applies each answer to the request it answers. The id
+takes no part in equality: `Join(hold)` is the same request whatever its number.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tray_app.core.holds import Hold, Shared
 
@@ -16,12 +19,15 @@ from tray_app.core.holds import Hold, Shared
 class Poll:
     """Read whether the rule is enabled (DescribeRule: free) and, only if so, the session."""
 
+    request: int = field(default=0, compare=False)
+
 
 @dataclass(frozen=True)
 class Join:
     """Add (or replace) this client's hold in the shared session, then make sure the rule runs."""
 
     hold: Hold
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Beat:
 
     holder: str
     lapses: int
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Leave:
 
     holder: str
     reason: str
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class EndAll:
     """An explicit stop: end every hold and switch the rule off."""
 
     reason: str
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,11 +61,14 @@ class Adopt:
     """Claim a rule found running with no live hold (console, an older version), if nobody has."""
 
     hold: Hold
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Expire:
     """Every hold ran out: drop the lapsed ones, and switch the rule off if none is live."""
+
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,14 @@ class Disable:
     """Switch the rule off without the shared record (it cannot be reached, or is gone)."""
 
     reason: str
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Invoke:
     """Run the function once now."""
+
+    request: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,13 @@ class Notify:
     message: str
     kind: str = ""
     actions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Unexpected:
+    """The core met an event it has no rule for: the runner logs `what` (a Poll re-reads AWS)."""
+
+    what: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +125,7 @@ ShareAction = Join | Beat | Leave | EndAll | Adopt | Expire
 SHARE_ACTIONS = (Join, Beat, Leave, EndAll, Adopt, Expire)  # changes to the shared session
 AwsAction = Poll | ShareAction | Disable | Invoke
 AWS_ACTIONS = (Poll, *SHARE_ACTIONS, Disable, Invoke)  # the ones the executor performs
-Action = AwsAction | Notify | SavePendingStop | RecordSession
+Action = AwsAction | Notify | SavePendingStop | RecordSession | Unexpected
 
 # ---- events: what happened; every one carries the time it happened ----
 
@@ -175,6 +197,7 @@ class Polled:
     now: float
     enabled: bool
     shared: Shared | None = None
+    request: int = field(default=0, compare=False)  # the Poll's id
 
 
 @dataclass(frozen=True)

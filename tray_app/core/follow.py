@@ -1,6 +1,6 @@
 """How one client relates to a session it does not hold, or no longer holds: following the
 holders, ending a session whose holds all lapsed, adopting one nobody holds, learning that its
-own session was ended elsewhere. Pure; used by session.py and session_outcomes.py."""
+own session was ended elsewhere. Pure; used by machine.py, ticks.py and outcomes.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tray_app.core.events import (
     SavePendingStop,
 )
 from tray_app.core.holds import Shared
-from tray_app.core.state import Phase, Result, Settings, State
+from tray_app.core.state import Phase, Result, Settings, State, awaited, numbered
 
 
 def lapse_seconds(s: Settings) -> int | None:
@@ -31,15 +31,15 @@ def follow(state: State, now: float, s: Settings) -> Result:
     if holds.live(state.shared, now, s.judge):
         return replace(state, phase=Phase.ON, unheld_since=None), []
     if state.shared.holds:  # every hold lapsed and nobody was left to release the last one
-        stopping = replace(
-            state, phase=Phase.STOPPING, stop_reason="lapsed", retry=Expire(), stop_attempts=0
-        )
-        return stopping, [Expire()]
+        stopping = replace(state, phase=Phase.STOPPING, stop_reason="lapsed", stop_attempts=0)
+        stopping, expire = awaited(stopping, Expire())
+        return replace(stopping, retry=expire), [expire]
     if state.unheld_since is None:
         return replace(state, phase=Phase.ON, unheld_since=now), []
     ends = int(now + s.session_minutes * 60)
     hold = holds.hold_for(s.holder, s.name, ends, now, lapse_seconds(s))
-    return replace(state, phase=Phase.ON), [Adopt(hold)]
+    adopting, adopt = numbered(replace(state, phase=Phase.ON), Adopt(hold))
+    return replace(adopting, unsure=adopt.request), [adopt]
 
 
 def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
@@ -83,7 +83,15 @@ def ended(state: State, now: float, shared: Shared, rule_on: bool) -> Result:
     if state.pending_stop:
         actions.append(SavePendingStop(False))
     phase = Phase.ON if rule_on else Phase.OFF
-    return State(phase=phase, shared=shared, last_poll=state.last_poll), actions
+    # the request numbers go on: answers still on their way must stay recognisable
+    over = State(
+        phase=phase,
+        shared=shared,
+        last_poll=state.last_poll,
+        next_request=state.next_request,
+        seen_request=state.seen_request,
+    )
+    return over, actions
 
 
 def with_error(state: State, message: str, title: str) -> Result:

@@ -12,9 +12,13 @@ hold written on this device (the tray and the CLI share the device id) is judged
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
-SKEW_SECONDS = 180  # the clock difference between devices we must tolerate
+# The clock difference between devices we must tolerate: the tray's one default (the function's
+# is collector/settings.py's, template.yaml's ClockSkewSeconds the deployed one; a test keeps the
+# three equal). A running tray uses the function's configured value when it can read it.
+SKEW_SECONDS = 180
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,9 @@ class Hold:
 
     holder: str  # "<device id>" for a tray, "<device id>/cli" for the CLI
     name: str  # what people see: the host name by default
-    ends: int  # Unix seconds: the holder's timer
+    ends: float  # Unix seconds: the holder's timer (whole seconds when this app wrote it)
     heartbeat: bool  # renewed while its user is active (a tray), or not (the CLI)
-    lapses: int  # Unix seconds: without a heartbeat this is `ends`
+    lapses: float  # Unix seconds: without a heartbeat this is `ends`
 
 
 @dataclass(frozen=True)
@@ -82,14 +86,27 @@ def others(shared: Shared, now: float, judge: Judge) -> tuple[Hold, ...]:
     return tuple(h for h in live(shared, now, judge) if h.holder != judge.holder)
 
 
-def function_deadline(shared: Shared, now: float, skew: int = SKEW_SECONDS) -> int | None:
-    """When the function switches the rule off if nothing changes: the last live hold's lapse
-    plus the grace it gives every device (its clock is not theirs); None without a live hold."""
-    lapses = [h.lapses for h in shared.holds if now < h.lapses + skew]
+def function_sees(hold: Hold, now: float, skew: int) -> bool:
+    """The function's rule (collector/holds.py `is_live`): every hold gets the grace, since the
+    function's clock is no device's."""
+    return now < hold.lapses + skew
+
+
+def function_deadline(shared: Shared, now: float, skew: int = SKEW_SECONDS) -> float | None:
+    """The instant the function's decision flips to "no live hold" if nothing changes: the last
+    live hold's lapse plus the grace; None without a hold the function counts as live."""
+    lapses = [h.lapses for h in shared.holds if function_sees(h, now, skew)]
     return max(lapses) + skew if lapses else None
 
 
-def hold_for(holder: str, name: str, ends: int, now: float, lapse_seconds: int | None) -> Hold:
+def event_deadline(shared: Shared, now: float, skew: int = SKEW_SECONDS) -> int | None:
+    """function_deadline in the whole seconds of the rule's `session_deadline` (rounded up, so
+    the event's copy never ends a session the holds still keep)."""
+    deadline = function_deadline(shared, now, skew)
+    return None if deadline is None else math.ceil(deadline)
+
+
+def hold_for(holder: str, name: str, ends: float, now: float, lapse_seconds: int | None) -> Hold:
     """A new hold: with `lapse_seconds` it heartbeats and lapses that far ahead (at most `ends`)."""
     if lapse_seconds is None:
         return Hold(holder, name, ends, heartbeat=False, lapses=ends)
@@ -105,7 +122,7 @@ def join(shared: Shared, hold: Hold, now: float, judge: Judge) -> Change:
     return Change(replace(shared, holds=(*kept, hold)), rule_on=True)
 
 
-def beat(shared: Shared, holder: str, lapses: int, now: float, judge: Judge) -> Change | None:
+def beat(shared: Shared, holder: str, lapses: float, now: float, judge: Judge) -> Change | None:
     """Renew a hold's lapse; None when the hold is gone (someone ended the session)."""
     mine = shared.held_by(holder)
     if mine is None:

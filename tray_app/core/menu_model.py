@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from urllib.parse import quote
 
 from tray_app.core import holds, status_text
@@ -44,6 +45,7 @@ class Facts:
     rule: str
     function: str
     table: str
+    zone: tzinfo  # the user's wall clock, for "auto-off 15:30"
     judge: Judge = ANYONE  # who "also on" is counted against
     idle_reason: str = ""  # why idle auto-off is unavailable, when it is
     notice: str | None = None  # shown until the session loop starts (the demo's deploy)
@@ -58,7 +60,9 @@ def icon_name(state: State) -> str:
     return {Phase.ON: "on", Phase.OFF: "off"}.get(state.phase, "unknown")
 
 
-def headline(state: State, now: float, judge: Judge, notice: str | None = None) -> str:
+def headline(
+    state: State, now: float, judge: Judge, notice: str | None = None, *, zone: tzinfo
+) -> str:
     """The first menu line (and the tooltip)."""
     if notice and state.phase is Phase.UNKNOWN:
         return notice
@@ -69,7 +73,8 @@ def headline(state: State, now: float, judge: Judge, notice: str | None = None) 
     if state.phase is Phase.UNKNOWN:
         return "Checking the pipeline…"
     others = holds.others(state.shared, now, judge)
-    return status_text.shared_line(state.phase is Phase.ON, state.deadline, others, now)
+    on = state.phase is Phase.ON
+    return status_text.shared_line(on, state.deadline, others, now, judge=judge, tz=zone)
 
 
 def error_line(error: str | None) -> tuple[Item, ...]:
@@ -81,7 +86,12 @@ def error_line(error: str | None) -> tuple[Item, ...]:
 
 
 def toggle_text(state: State, now: float, judge: Judge) -> str:
-    """The main item; a Stop says before the click whose sessions it also ends."""
+    """The main item; a Stop says before the click whose sessions it also ends. While a call is
+    on its way the click means the opposite of where the session is heading."""
+    if state.phase is Phase.STARTING:
+        return "Cancel: stop the study session"
+    if state.phase is Phase.STOPPING:
+        return "Start study session again"
     if state.phase is not Phase.ON:
         return "Start study session"
     others = holds.others(state.shared, now, judge)
@@ -112,7 +122,7 @@ def console_links(f: Facts) -> tuple[Item, ...]:
 def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     """The whole menu, top to bottom."""
     on = state.phase is Phase.ON
-    busy = state.phase in (Phase.STARTING, Phase.STOPPING, Phase.UNKNOWN)
+    unknown = state.phase is Phase.UNKNOWN
     if f.idle_available:
         idle_text = f"Idle auto-off: after {f.idle_minutes} min"
     elif f.idle_reason:
@@ -134,12 +144,12 @@ def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         else ()
     )
     return (
-        Item(headline(state, now, f.judge, f.notice), enabled=False),
+        Item(headline(state, now, f.judge, f.notice, zone=f.zone), enabled=False),
         *error_line(state.error),
         Item(
             toggle_text(state, now, f.judge),
             Choice(UserAction.TOGGLE),
-            enabled=not busy,
+            enabled=not unknown,  # a click while a call is on its way: the last click wins
             default=True,
         ),
         *joining,

@@ -1,5 +1,7 @@
 """The outcomes of AWS actions: one handler per (phase, Done or Failed, action), each named in
-session.py's transition table. Pure."""
+machine.py's transition table. Each answer names the request it answers: the one a phase awaits
+decides (`answer`), any other only tidies, and a record it carries is taken only when it is
+newer than every answer applied so far. Pure."""
 
 from __future__ import annotations
 
@@ -13,13 +15,35 @@ from tray_app.core.events import (
     EndAll,
     Event,
     Failed,
+    Join,
     Leave,
     Notify,
     SavePendingStop,
 )
-from tray_app.core.follow import ended, lost, with_error
+from tray_app.core.follow import ended, follow, lost, with_error
 from tray_app.core.holds import Shared
-from tray_app.core.state import AUTO_REASONS, Phase, Result, Settings, State
+from tray_app.core.state import AUTO_REASONS, Handler, Phase, Result, Settings, State, fresh
+
+
+def answer(awaited: Handler, other: Handler) -> Handler:
+    """A handler that gives the awaited request's answer to `awaited`, any other to `other`."""
+
+    def matched(state: State, event: Event, s: Settings) -> Result:
+        assert isinstance(event, Done | Failed)
+        if event.action.request == state.awaiting:
+            return awaited(replace(state, awaiting=None), event, s)
+        return other(state, event, s)
+
+    matched.__doc__ = f"{awaited.__name__} for the awaited request, else {other.__name__}"
+    return matched
+
+
+def _taken(state: State, event: Event) -> State:
+    """`state` with the record an answer carries, if it is the newest answer so far."""
+    assert isinstance(event, Done)
+    if event.shared is None or not fresh(state, event.action.request):
+        return state
+    return replace(state, shared=event.shared, seen_request=event.action.request)
 
 
 def _shared_of(event: Event, state: State) -> Shared:
@@ -28,20 +52,38 @@ def _shared_of(event: Event, state: State) -> Shared:
 
 
 def joined(state: State, event: Event, s: Settings) -> Result:
-    """A Join was written: our hold is in the session."""
-    assert isinstance(event, Done)
-    new = replace(state, shared=_shared_of(event, state), error=None)
-    if state.phase is Phase.STARTING:
-        return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
-    return new, []  # a restart or extend while on, or a stop is already on its way
+    """The awaited Join was written: our hold is in the session, which is on."""
+    new = replace(_taken(state, event), error=None, unsure=0)
+    return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
+
+
+def rejoined(state: State, event: Event, s: Settings) -> Result:
+    """A Join while on was written: a restart or extend of our hold, or a Join overtaken."""
+    assert isinstance(event, Done) and isinstance(event.action, Join)
+    new = replace(_taken(state, event), error=None)
+    if state.holding and new.seen_request == event.action.request:
+        new = replace(new, deadline=float(event.action.hold.ends))  # the newest end written
+    return new, []
+
+
+def rejoin_failed(state: State, event: Event, s: Settings) -> Result:
+    """A restart or extend was not written: our hold keeps the end AWS has, said once."""
+    assert isinstance(event, Failed)
+    mine = state.shared.held_by(s.holder)
+    if state.holding and mine is not None:
+        state = replace(state, deadline=float(mine.ends))
+    return with_error(state, event.message, "pipeline-tray: AWS error")
 
 
 def beaten(state: State, event: Event, s: Settings) -> Result:
     """A heartbeat was written, or refused because our hold is gone."""
     assert isinstance(event, Done)
-    if event.refused and state.holding:  # our hold is gone: someone ended the session
-        return lost(replace(state, shared=_shared_of(event, state)), event.now, s, rule_on=True)
-    return replace(state, shared=_shared_of(event, state), last_heartbeat=event.now), []
+    if not fresh(state, event.action.request):
+        return state, []  # about a hold older than what we know now
+    if event.refused and state.holding and state.phase is Phase.ON:
+        # our hold is gone: someone ended the session
+        return lost(_taken(state, event), event.now, s, rule_on=True)
+    return replace(_taken(state, event), last_heartbeat=event.now), []
 
 
 def stopped(state: State, event: Event, s: Settings) -> Result:
@@ -49,6 +91,7 @@ def stopped(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Done)
     rule_on = bool(event.rule_on) and not isinstance(event.action, EndAll | Disable)
     shared = _shared_of(event, state)
+    state = replace(state, seen_request=max(state.seen_request, event.action.request))
     reason = state.stop_reason or "stop"
     new, actions = ended(state, event.now, shared, rule_on)
     names = ", ".join(h.name for h in holds.others(shared, event.now, s.judge))
@@ -71,25 +114,31 @@ def stopped(state: State, event: Event, s: Settings) -> Result:
                 "The stop that could not be confirmed last time is done now.",
             )
         )
-    return replace(new, error=None), actions
+    new = replace(new, error=None)
+    if rule_on and not holds.live(shared, event.now, s.judge):
+        # the holds we left it to lapsed meanwhile: end it, nobody else may be left to
+        new, more = follow(new, event.now, s)
+        actions += more
+    return new, actions
 
 
 def tidied(state: State, event: Event, s: Settings) -> Result:
     """A Leave that only tidied our hold out of the record, or an answer after the session."""
     if isinstance(event, Failed):
         return with_error(state, event.message, "pipeline-tray: AWS error")
-    return replace(state, shared=_shared_of(event, state)), []
+    return _taken(state, event), []
 
 
 def adopted(state: State, event: Event, s: Settings) -> Result:
     """An adoption was written (our hold now runs the session) or refused (someone else's)."""
     assert isinstance(event, Done) and isinstance(event.action, Adopt)
-    shared = _shared_of(event, state)
-    if event.refused or state.phase is not Phase.ON:
-        return replace(state, shared=shared, unheld_since=None), []  # someone claimed it first
+    if state.unsure == event.action.request:
+        state = replace(state, unsure=0)  # its answer is here: we know whether it is ours
+    if event.refused or state.phase is not Phase.ON or state.holding:
+        # someone claimed it first, or we started or stopped a session of our own meanwhile
+        return replace(_taken(state, event), unheld_since=None), []
     new = replace(
-        state,
-        shared=shared,
+        _taken(state, event),
         deadline=float(event.action.hold.ends),
         started_at=event.now,
         last_heartbeat=event.now,
@@ -143,9 +192,12 @@ def stop_failed(state: State, event: Event, s: Settings) -> Result:
 
 
 def start_failed(state: State, event: Event, s: Settings) -> Result:
-    """The Join failed: back to not knowing, with the error said once."""
+    """The Join failed: back to not knowing (poll at once), with the error said once. A Join
+    that timed out may still have written our hold: until a poll says, a quit leaves."""
     assert isinstance(event, Failed)
-    new = replace(state, phase=Phase.UNKNOWN, deadline=None, last_poll=None)
+    new = replace(
+        state, phase=Phase.UNKNOWN, deadline=None, last_poll=None, unsure=event.action.request
+    )
     return with_error(new, event.message, "Could not start the study session")
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TypeVar
 
 from tray_app.core.events import Action, AwsAction, Event
 from tray_app.core.holds import SKEW_SECONDS, Judge, Shared
@@ -40,6 +41,7 @@ class Settings:
     holder: str = "this-device"
     name: str = "this device"
     skew_seconds: int = SKEW_SECONDS
+    strict: bool = False  # tests: an event without a rule raises instead of re-reading AWS
 
     @property
     def judge(self) -> Judge:
@@ -67,6 +69,12 @@ class State:
     pending_stop: bool = False
     invocations: int = 0
     error: str | None = None
+    # a request that may have written our hold unseen (a Join whose answer was lost, an Adopt
+    # on its way): until a later poll or its answer says, a quit still leaves. 0: none
+    unsure: int = 0
+    next_request: int = 1  # the id the next AWS action gets
+    awaiting: int | None = None  # the request whose answer ends STARTING or STOPPING
+    seen_request: int = 0  # the newest request whose answer was applied: older ones only tidy
 
     @property
     def holding(self) -> bool:
@@ -81,9 +89,30 @@ class State:
 
 
 Result = tuple[State, list[Action]]
+A = TypeVar("A", bound=AwsAction)
+
+
+def numbered(state: State, action: A) -> tuple[State, A]:
+    """`action` as the next request: its answer will name this id."""
+    stamped = replace(action, request=state.next_request)
+    return replace(state, next_request=state.next_request + 1), stamped
+
+
+def awaited(state: State, action: A) -> tuple[State, A]:
+    """`action` numbered as the request whose answer ends the phase (STARTING or STOPPING)."""
+    state, stamped = numbered(state, action)
+    return replace(state, awaiting=stamped.request), stamped
+
+
+def fresh(state: State, request: int) -> bool:
+    """True unless the answer to `request` is older than an answer already applied."""
+    return request >= state.seen_request
+
+
 Handler = Callable[[State, Event, Settings], Result]
 
 
 def settled(state: State) -> bool:
     """True when nothing of this client keeps the rule on and no call is in flight."""
-    return state.phase not in (Phase.STARTING, Phase.STOPPING) and not state.holding
+    busy = state.phase in (Phase.STARTING, Phase.STOPPING)
+    return not busy and not state.holding and not state.unsure

@@ -1,19 +1,23 @@
-"""Words and numbers for people: the session line, a metric line, times. Pure, no I/O."""
+"""Words and numbers for people: the session line, a metric line, times. Pure, no I/O.
+
+Wall-clock times need the caller's zone (`tz`): the core reads no clock and no zone setting, and
+a zone that knows its DST rules (zoneinfo, or the desktop's `LocalZone`) gives each date its own
+offset.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from tray_app.core.holds import Hold
+from tray_app.core import holds
+from tray_app.core.holds import Hold, Judge
 
 
-def clock_time(unix: float, tz: tzinfo | None = None) -> str:
-    """HH:MM in the given zone (default: the machine's local zone)."""
-    return datetime.fromtimestamp(unix, tz=tz or datetime.now().astimezone().tzinfo).strftime(
-        "%H:%M"
-    )
+def clock_time(unix: float, tz: tzinfo) -> str:
+    """HH:MM in the given zone."""
+    return datetime.fromtimestamp(unix, tz=tz).strftime("%H:%M")
 
 
 def iso_utc(unix: float | None) -> str | None:
@@ -40,7 +44,7 @@ def session_line(
     enabled: bool,
     deadline: float | None,
     now: float,
-    tz: tzinfo | None = None,
+    tz: tzinfo,
     coarse: bool = False,
 ) -> str:
     """'Study session on — 42 min left (auto-off 15:30)' or 'Off — costs $0'."""
@@ -66,24 +70,45 @@ def shared_line(
     others: Sequence[Hold],
     now: float,
     *,
-    tz: tzinfo | None = None,
+    tz: tzinfo,
+    judge: Judge | None = None,
     coarse: bool = False,
 ) -> str:
     """The session as this client sees it: its own hold first, then who else holds it.
 
     'Study session on — 42 min left (auto-off 15:30) · also on: desktop', or
-    'Study session on — held by laptop, 12 min left (until 15:30)'.
+    'Study session on — held by laptop, 12 min left (until 15:30)'. `judge` (this client) says
+    how much clock grace the others' holds get; without one, the default.
     """
     if not enabled or (own_end is None and not others):
         return session_line(enabled, own_end, now, tz, coarse)
     if own_end is not None:
         line = session_line(True, own_end, now, tz, coarse)
         return f"{line} · also on: {names(others)}" if others else line
-    end = max(h.ends for h in others)
-    if end <= now:
-        return f"Study session on — held by {names(others)}, ending now"
-    left = f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
-    return f"Study session on — held by {names(others)}, {left}"
+    end = others_end(others, now, tz, judge, coarse)
+    return f"Study session on — held by {names(others)}, {end}"
+
+
+def others_end(
+    others: Sequence[Hold],
+    now: float,
+    tz: tzinfo,
+    judge: Judge | None = None,
+    coarse: bool = False,
+) -> str:
+    """When a session held elsewhere ends: '12 min left (until 15:30)' while a holder can still
+    renew or end it; once every hold is past its lapse, the grace the rule still runs for (this
+    client and the function both switch it off at that instant, not before)."""
+    running = [h for h in others if now < h.lapses]  # its holder still renews or ends it
+    end = max((h.ends for h in running), default=now)
+    if end > now:
+        return f"{duration(end - now, coarse)} left (until {clock_time(end, tz)})"
+    off = max(h.lapses + (holds.grace(h, judge) if judge else holds.SKEW_SECONDS) for h in others)
+    if off <= now:
+        return "ending now"
+    left = duration(off - now, coarse)
+    more = left if left.startswith("under") else f"up to {left}"
+    return f"ending — {more} more for clock differences (off by {clock_time(off, tz)})"
 
 
 def metric_line(record: dict[str, Any] | None, now: float) -> str:
@@ -101,13 +126,17 @@ def metric_line(record: dict[str, Any] | None, now: float) -> str:
     return " · ".join(parts) or "a record without metrics"
 
 
-def week_line(entries: list[dict[str, Any]], now: float, tz: tzinfo | None = None) -> str:
+def week_start(now: float, tz: tzinfo) -> float:
+    """Monday 00:00 of `now`'s week in `tz`, as Unix seconds."""
+    today = datetime.fromtimestamp(now, tz=tz).date()
+    # Midnight of that date in the zone, not today's midnight minus 24 h per day: a DST change
+    # between Monday and today makes one of those days 23 or 25 hours long.
+    return datetime.combine(today - timedelta(days=today.weekday()), time(), tz).timestamp()
+
+
+def week_line(entries: list[dict[str, Any]], now: float, tz: tzinfo) -> str:
     """This week's study time and estimated cost: '3 h 20 min this week · ~$0.0004'."""
-    today = datetime.fromtimestamp(now, tz=tz or datetime.now().astimezone().tzinfo)
-    monday = (
-        today.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-        - today.weekday() * 86400
-    )
+    monday = week_start(now, tz)
     week = [e for e in entries if isinstance(e.get("start"), int | float) and e["start"] >= monday]
     minutes = sum(float(e.get("minutes", 0)) for e in week)
     cost = sum(float(e.get("estimated_cost_usd", 0)) for e in week)

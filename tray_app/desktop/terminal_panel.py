@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import select
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from datetime import tzinfo
+from typing import Protocol, TextIO
 
 from tray_app.core import holds, status_text
 from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.ports import SessionControls
 from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
+from tray_app.desktop import keys
+from tray_app.desktop.local_zone import LOCAL
 
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
@@ -29,6 +30,7 @@ def state_line(
     judge: Judge,
     notice: str | None = None,
     *,
+    zone: tzinfo = LOCAL,
     idle_reason: str = "",
 ) -> str:
     """One line: the session, who holds it, time left, errors, whether idle auto-off works."""
@@ -40,13 +42,25 @@ def state_line(
         others = holds.others(state.shared, now, judge)
         # coarse: each change is a new printed line, so at most one a minute
         on = state.phase is Phase.ON
-        line = status_text.shared_line(on, state.deadline, others, now, coarse=True)
+        line = status_text.shared_line(
+            on, state.deadline, others, now, judge=judge, tz=zone, coarse=True
+        )
     if state.error:
         line += f"  ! {state.error}"
     if state.phase is Phase.ON and not idle_available:
         why = f": {idle_reason}" if idle_reason else " on this desktop"
         line += f"  (idle auto-off unavailable{why})"
     return line
+
+
+class ExitSignal(Protocol):
+    """Whether the app was asked to exit, and a way to wait for it."""
+
+    def is_set(self) -> bool:
+        """True once an exit was requested."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until an exit is requested (or `timeout`)."""
 
 
 class TerminalPanel:
@@ -73,23 +87,28 @@ class TerminalPanel:
         self.idle_reason = idle_reason
         self._shown = ""
 
-    def run(self, stop: threading.Event) -> str:
-        """Serve keys until quit (returns "quit") or until `stop` is set (returns "signal")."""
+    def run(self, stop: ExitSignal) -> str:
+        """Serve keys until quit (returns "quit"), until `stop` is set (returns "signal"), or
+        until the terminal goes away (returns "signal": as its hangup would)."""
         print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
+            reader = keys.choose(self.inp)  # select() on POSIX; msvcrt or a thread on Windows
             while not stop.is_set():
                 self._show()
-                ready, _, _ = select.select([self.inp], [], [], 0.25)
-                key = self.inp.read(1) if ready else ""
-                if ready and key == "":
+                try:
+                    typed = reader.read_keys(0.25)
+                except (OSError, ValueError):  # EIO: the terminal window was closed
+                    return "signal"
+                if typed is None:
                     stop.wait()  # stdin closed (run detached): keep serving until a signal
                     break
-                choice = for_key(key)
-                if choice is None:
-                    continue
-                if choice.action is UserAction.QUIT:
-                    return "quit"
-                self.on_action(choice)
+                for key in typed:
+                    choice = for_key(key)
+                    if choice is not None and choice.action is UserAction.QUIT:
+                        return "quit"
+                    if choice is not None:
+                        self.on_action(choice)
+                        self._show()
         return "signal"
 
     def _show(self) -> None:
@@ -120,4 +139,6 @@ def _single_keys(stream: TextIO) -> Iterator[None]:
     try:
         yield
     finally:
-        termios.tcsetattr(stream, termios.TCSADRAIN, saved)
+        # a terminal that went away cannot be restored, and need not be
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(stream, termios.TCSADRAIN, saved)

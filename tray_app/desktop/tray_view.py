@@ -95,7 +95,7 @@ class TrayView:
         facts = self._facts()
         wanted = (
             menu_model.icon_name(state),
-            menu_model.headline(state, now, facts.judge, facts.notice),
+            menu_model.headline(state, now, facts.judge, facts.notice, zone=facts.zone),
             menu_model.build(state, now, facts),
         )
         with self._lock:

@@ -4,7 +4,7 @@ panel's, which prints each notification and passes it on."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from tray_app.desktop.notifiers import Actions, NotifierBackend, choose
 
@@ -55,3 +55,38 @@ class EchoNotifier:
         """Stop the desktop notifier, if any."""
         if self._also is not None:
             self._also.close(timeout)
+
+
+class ClosingNotifier(Protocol):
+    """A notifier that can be closed: what `SwitchNotifier` forwards to."""
+
+    def notify(
+        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
+    ) -> None:
+        """Show a notification."""
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Deliver what is queued (at most `timeout` seconds), then stop."""
+
+
+class SwitchNotifier:
+    """The app's one notifier, handed to every user of it: when the icon fails and the panel
+    takes over, `use()` switches what it forwards to, for all of them at once."""
+
+    def __init__(self, current: ClosingNotifier) -> None:
+        self.current = current
+
+    def use(self, notifier: ClosingNotifier) -> None:
+        """Forward to `notifier` from now on; the one before is closed."""
+        old, self.current = self.current, notifier
+        old.close(timeout=1.0)
+
+    def notify(
+        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
+    ) -> None:
+        """Show a notification through the current notifier."""
+        self.current.notify(title, message, kind, actions)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Deliver what is queued (at most `timeout` seconds), then stop."""
+        self.current.close(timeout)

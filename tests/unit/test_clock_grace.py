@@ -1,0 +1,55 @@
+"""The clock grace: one default on each side, equal to the template's, and a tray that learns
+the function's configured value and says once when its own differs."""
+
+from __future__ import annotations
+
+from unittest.mock import create_autospec
+
+from collector.settings import DEFAULT_CLOCK_SKEW_SECONDS
+
+from tests.template_resources import default
+from tray_app.app import clock_grace, config
+from tray_app.aws.pipeline import Pipeline
+from tray_app.core.errors import AwsError
+from tray_app.core.holds import SKEW_SECONDS
+
+
+def test_the_templates_default_is_the_functions_and_the_trays() -> None:
+    assert int(default("ClockSkewSeconds")) == DEFAULT_CLOCK_SKEW_SECONDS == SKEW_SECONDS
+    assert config.load({}, env={}).clock_skew_seconds == SKEW_SECONDS
+
+
+def pipeline_saying(answer: int | AwsError | None) -> Pipeline:
+    pipeline = create_autospec(Pipeline, instance=True)
+    pipeline.function = "data-collector"
+    if isinstance(answer, AwsError):
+        pipeline.function_clock_skew.side_effect = answer
+    else:
+        pipeline.function_clock_skew.return_value = answer
+    return pipeline  # type: ignore[no-any-return]
+
+
+def learned(answer: int | AwsError | None, ours: int = 180) -> tuple[list[int], list[str]]:
+    used: list[int] = []
+    said: list[str] = []
+    clock_grace.learn(
+        pipeline_saying(answer), ours, "default", used.append, lambda t, m: said.append(f"{t}: {m}")
+    )
+    return used, said
+
+
+def test_a_function_with_another_grace_is_followed_and_said_once() -> None:
+    used, said = learned(300)
+    assert used == [300]
+    assert said == [
+        "Clock grace differs from the function's: The function data-collector gives other "
+        "devices' clocks 300 s of grace, this tray's clock_skew_seconds is 180 (default). "
+        "Session ends are shown by the function's 300 s: set clock_skew_seconds = 300, or run "
+        "`pipeline-tray deploy` to give the function 180 s."
+    ]
+
+
+def test_the_same_grace_an_unreadable_one_or_no_answer_change_nothing() -> None:
+    assert learned(180) == ([], [])
+    assert learned(None) == ([], [])
+    assert learned(AwsError("function data-collector not found")) == ([], [])

@@ -1,0 +1,110 @@
+"""Time and polls in the session core: what a Tick does in each phase (timer, idle, warnings,
+heartbeat, lapses, retries, polls) and what a poll's answer means. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tray_app.core import holds
+from tray_app.core.auto_off_warnings import warnings_due
+from tray_app.core.events import Action, Beat, Event, Poll, Polled, StopRequested, Tick
+from tray_app.core.follow import follow, lost
+from tray_app.core.holds import Shared
+from tray_app.core.requests import stop
+from tray_app.core.state import Phase, Result, Settings, State, awaited, fresh
+
+BUSY = (Phase.STARTING, Phase.STOPPING)
+
+
+def beat_seconds(s: Settings) -> int | None:
+    """Seconds between heartbeats, or None for a client that never renews (the CLI)."""
+    # A hold lapses idle_minutes after its last renewal: renew at least twice in that time,
+    # or the function's guard could end a session whose user is still active.
+    if s.heartbeat_seconds is None:
+        return None
+    return max(1, min(s.heartbeat_seconds, s.idle_minutes * 30))
+
+
+def polled(state: State, event: Event, s: Settings) -> Result:
+    """A poll's answer: what runs and who holds it, unless a newer answer decided already."""
+    assert isinstance(event, Polled)
+    state = replace(state, last_poll=event.now, error=None)
+    if state.phase in BUSY or not fresh(state, event.request):
+        return state, []  # a poll sent before the call in flight: that answer decides
+    state = replace(state, seen_request=event.request)
+    if event.request > state.unsure:  # asked after the unsure request was answered: it knows
+        state = replace(state, unsure=0)
+    if not event.enabled:
+        if state.phase is Phase.ON:
+            return lost(replace(state, phase=Phase.OFF), event.now, s, rule_on=False)
+        return replace(state, phase=Phase.OFF, shared=Shared(), unheld_since=None), []
+    return running(replace(state, shared=event.shared or Shared()), event.now, s)
+
+
+def running(state: State, now: float, s: Settings) -> Result:
+    """A poll found the rule running, with `state.shared` just read."""
+    mine = state.shared.held_by(s.holder)
+    if state.holding:
+        if mine is None:  # our hold was ended by someone's Stop (maybe a new session began)
+            return lost(state, now, s, rule_on=True)
+        return replace(state, deadline=float(mine.ends)), []  # the end AWS has is the end
+    if mine is not None and holds.is_live(mine, now, s.judge):
+        # our own hold from before a restart of this app (or a Join whose answer was lost)
+        return replace(
+            state,
+            phase=Phase.ON,
+            deadline=float(mine.ends),
+            started_at=now,
+            last_heartbeat=None,
+            unheld_since=None,
+        ), []
+    return follow(state, now, s)
+
+
+def tick_on(state: State, event: Event, s: Settings) -> Result:
+    """Time passes while the rule runs: timer, idle, warnings, heartbeat, lapses, polls."""
+    assert isinstance(event, Tick)
+    deadline = state.deadline
+    if deadline is None:
+        if state.shared.holds and not holds.live(state.shared, event.now, s.judge):
+            return follow(state, event.now, s)  # the last hold just lapsed: end it now
+        return poll_if_due(state, event.now, s, [])
+    if event.now >= deadline:
+        return stop(state, StopRequested(event.now, "timer"), s)
+    if event.idle_seconds is not None and event.idle_seconds >= s.idle_minutes * 60:
+        return stop(state, StopRequested(event.now, "idle"), s)
+    state, actions = warnings_due(state, event.now, event.idle_seconds, s)
+    if beat_due(state, event, s):
+        lapses = int(min(deadline, event.now + s.idle_minutes * 60))
+        state = replace(state, last_heartbeat=event.now)
+        actions.append(Beat(s.holder, lapses))
+    return poll_if_due(state, event.now, s, actions)
+
+
+def beat_due(state: State, event: Tick, s: Settings) -> bool:
+    """A heartbeat is due: the user is active and the last one is `beat_seconds` seconds old."""
+    beat = beat_seconds(s)
+    if beat is None:
+        return False
+    active = event.idle_seconds is None or event.idle_seconds < beat
+    return active and (state.last_heartbeat is None or event.now - state.last_heartbeat >= beat)
+
+
+def tick_idle(state: State, event: Event, s: Settings) -> Result:
+    """Time passes while off or unknown: poll when due."""
+    return poll_if_due(state, event.now, s, [])
+
+
+def tick_stopping(state: State, event: Event, s: Settings) -> Result:
+    """Time passes while a stop waits for its retry: send it again when due."""
+    if state.retry_at is None or event.now < state.retry_at or state.retry is None:
+        return state, []
+    state, again = awaited(replace(state, retry_at=None), state.retry)
+    return replace(state, retry=again), [again]
+
+
+def poll_if_due(state: State, now: float, s: Settings, actions: list[Action]) -> Result:
+    """`actions` plus a Poll when the last one is `poll_seconds` old."""
+    if state.last_poll is None or now - state.last_poll >= s.poll_seconds:
+        return replace(state, last_poll=now), [*actions, Poll()]
+    return state, actions
