@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from unittest import mock
 
 import pytest
@@ -195,3 +196,50 @@ def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+# -- the default loaders, with plyer's platform module faked where it would load AppKit/win32 --
+
+PLYER_MODULES = [
+    (MacNotifier, "plyer.platforms.macosx.notification"),
+    (WindowsNotifier, "plyer.platforms.win.notification"),
+]
+
+
+@pytest.mark.parametrize(("make", "module"), PLYER_MODULES)
+def test_the_default_loader_takes_plyers_platform_module(
+    monkeypatch: pytest.MonkeyPatch, make: type, module: str
+) -> None:
+    plyer = fake_plyer()
+    instance = mock.create_autospec(lambda: None, return_value=plyer)  # plyer's `instance()`
+    platform_module = types.ModuleType(module)
+    platform_module.instance = instance  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module, platform_module)
+    notifier = make()  # its own loader
+    notifier.notify("Invoke failed", "function not found")
+    notifier.close()
+    instance.assert_called_once_with()
+    plyer.notify.assert_called_once_with(
+        title="Invoke failed",
+        message="function not found",
+        app_name="pipeline-tray",
+        app_icon="",
+        timeout=10,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS has pyobjus: the loader works there")
+def test_the_real_macos_loader_without_pyobjus_is_one_log_line(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # here, as from a pip install where pyobjus failed to build: plyer's module cannot import
+    notifier = MacNotifier()
+    with caplog.at_level(logging.WARNING):
+        notifier.notify("first", "lost")
+        notifier.notify("second", "lost too")
+        notifier.close()
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("no desktop notifications: plyer cannot load here")
+    assert "pyobjus" in messages[0]
+    assert capfd.readouterr() == ("", "")
