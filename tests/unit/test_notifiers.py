@@ -152,6 +152,7 @@ NO_BUS = [
 ]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the freedesktop notifier is Linux's")
 @pytest.mark.parametrize("address", NO_BUS)
 def test_no_bus_notify_returns_at_once_and_logs_one_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, address: str
@@ -182,6 +183,7 @@ notifier.close()
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the freedesktop notifier is Linux's")
 @pytest.mark.parametrize("address", NO_BUS)
 def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None:
     # A process of its own, as a user's terminal would run it: no pytest log capture, no
