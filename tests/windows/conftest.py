@@ -21,7 +21,7 @@ from tests.windows.wine_screen import WineScreen
 
 
 @pytest.fixture(scope="session")
-def wine(tmp_path_factory: pytest.TempPathFactory) -> Wine:
+def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
     """A prefix and the embeddable CPython with this tree's wheel and its Windows wheels."""
     require_wine()
     place = tmp_path_factory.mktemp("windows")
@@ -29,7 +29,9 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> Wine:
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     build(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source))
     (wheel,) = dist.glob("pipeline_tray-*.whl")
-    return make_prefix(place / "prefix", windows_python(wheel, place))
+    yield make_prefix(place / "prefix", windows_python(wheel, place))
+    # about 800 MB, and pytest keeps its last three sessions' folders
+    shutil.rmtree(place)
 
 
 @pytest.fixture
