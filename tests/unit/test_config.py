@@ -1,4 +1,5 @@
 import re
+import sys
 from pathlib import Path
 
 import botocore
@@ -74,6 +75,7 @@ def test_config_env_variable_names_the_file(tmp_path: Path) -> None:
     assert c.session_minutes == 90 and c.file == file
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_CONFIG_HOME is the Linux config dir")
 def test_default_file_lives_in_the_platform_config_dir(tmp_path: Path) -> None:
     # conftest points XDG_CONFIG_HOME at tmp_path / "xdg-config"
     assert config.default_config_path() == tmp_path / "xdg-config" / "pipeline-tray" / "config.toml"

@@ -1,9 +1,12 @@
+import subprocess
+import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from tray_app.desktop import idle
-from tray_app.desktop.idle.macos_hid_idle import parse_hid_idle_seconds
+from tray_app.desktop.idle.macos_hid_idle import MacIdle, parse_hid_idle_seconds
 from tray_app.desktop.idle.windows_last_input import idle_milliseconds
 
 IOREG = """
@@ -58,6 +61,7 @@ def test_one_backend_per_other_platform(
     assert [make.__name__ for make in idle.candidates()] == [backend]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="asks a D-Bus on a unix socket")
 def test_no_working_backend_means_idle_is_unavailable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -66,3 +70,67 @@ def test_no_working_backend_means_idle_is_unavailable(
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")
     assert idle.choose() is None
+
+
+# -- macOS by construction: MacIdle with a spec'd subprocess.run standing in for ioreg ---------
+
+IOREG_COMMAND = ["/usr/sbin/ioreg", "-c", "IOHIDSystem", "-d", "4"]
+
+
+def fake_ioreg(
+    monkeypatch: pytest.MonkeyPatch, stdout: str = IOREG, error: BaseException | None = None
+) -> mock.Mock:
+    """macOS with `subprocess.run` answering for ioreg (or raising `error`)."""
+    monkeypatch.setattr("sys.platform", "darwin")
+    run: mock.Mock = mock.create_autospec(subprocess.run)
+    if error is not None:
+        run.side_effect = error
+    else:
+        run.return_value = subprocess.CompletedProcess(IOREG_COMMAND, 0, stdout, "")
+    monkeypatch.setattr(subprocess, "run", run)
+    return run
+
+
+def test_mac_idle_asks_ioreg_for_the_hid_system_with_a_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = fake_ioreg(monkeypatch)
+    assert MacIdle().idle_seconds() == 4.321
+    run.assert_called_once_with(
+        IOREG_COMMAND, capture_output=True, text=True, timeout=2, check=True
+    )
+
+
+def test_mac_idle_is_what_choose_returns_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_ioreg(monkeypatch)
+    chosen = idle.choose()
+    assert isinstance(chosen, MacIdle)
+    assert chosen.idle_seconds() == 4.321
+
+
+def test_mac_idle_without_the_key_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_ioreg(monkeypatch, stdout="+-o IOHIDSystem  <class IOHIDSystem>\n")
+    assert MacIdle().idle_seconds() is None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        subprocess.CalledProcessError(1, IOREG_COMMAND),
+        subprocess.TimeoutExpired(IOREG_COMMAND, 2),
+        FileNotFoundError(2, "No such file or directory", "/usr/sbin/ioreg"),
+    ],
+)
+def test_a_failing_ioreg_is_an_oserror(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    fake_ioreg(monkeypatch, error=error)
+    # OSError is what the runner catches: no reading, the timer still applies
+    with pytest.raises(OSError, match="ioreg failed"):
+        MacIdle().idle_seconds()
+
+
+def test_mac_idle_refuses_other_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    with pytest.raises(OSError, match="needs macOS"):
+        MacIdle()

@@ -45,7 +45,7 @@ def test_every_test_of_the_lambdas_code_is_run_or_skipped_with_a_reason() -> Non
     for path in run | set(skipped):
         assert (ROOT / path).is_file(), f"{LISTED.name} names a missing file: {path}"
     lambda_tests = {
-        str(path.relative_to(ROOT))
+        path.relative_to(ROOT).as_posix()  # as the list writes them, on Windows too
         for path in (ROOT / "tests").rglob("*.py")
         if imports_lambda_code(path)
     }

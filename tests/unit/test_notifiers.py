@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from unittest import mock
 
 import pytest
@@ -162,6 +163,7 @@ NO_BUS = [
 ]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the freedesktop notifier is Linux's")
 @pytest.mark.parametrize("address", NO_BUS)
 def test_no_bus_notify_returns_at_once_and_logs_one_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, address: str
@@ -192,6 +194,7 @@ assert not [t for t in threading.enumerate() if t.name == "notifier"], "the work
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the freedesktop notifier is Linux's")
 @pytest.mark.parametrize("address", NO_BUS)
 def test_no_bus_prints_nothing_even_without_logging_set_up(address: str) -> None:
     # A process of its own, as a user's terminal would run it: no pytest log capture, no
@@ -218,3 +221,50 @@ def test_the_switch_reaches_every_user_of_the_notifier_and_closes_the_old_one() 
     shared.close(timeout=2.0)
     assert icon.titles == ["before"] and icon.closed == [1.0]
     assert panel.titles == ["Metrics are stale"] and panel.closed == [2.0]
+
+
+# -- the default loaders, with plyer's platform module faked where it would load AppKit/win32 --
+
+PLYER_MODULES = [
+    (MacNotifier, "plyer.platforms.macosx.notification"),
+    (WindowsNotifier, "plyer.platforms.win.notification"),
+]
+
+
+@pytest.mark.parametrize(("make", "module"), PLYER_MODULES)
+def test_the_default_loader_takes_plyers_platform_module(
+    monkeypatch: pytest.MonkeyPatch, make: type, module: str
+) -> None:
+    plyer = fake_plyer()
+    instance = mock.create_autospec(lambda: None, return_value=plyer)  # plyer's `instance()`
+    platform_module = types.ModuleType(module)
+    platform_module.instance = instance  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module, platform_module)
+    notifier = make()  # its own loader
+    notifier.notify("Invoke failed", "function not found")
+    notifier.close()
+    instance.assert_called_once_with()
+    plyer.notify.assert_called_once_with(
+        title="Invoke failed",
+        message="function not found",
+        app_name="pipeline-tray",
+        app_icon="",
+        timeout=10,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS has pyobjus: the loader works there")
+def test_the_real_macos_loader_without_pyobjus_is_one_log_line(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # here, as from a pip install where pyobjus failed to build: plyer's module cannot import
+    notifier = MacNotifier()
+    with caplog.at_level(logging.WARNING):
+        notifier.notify("first", "lost")
+        notifier.notify("second", "lost too")
+        notifier.close()
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("no desktop notifications: plyer cannot load here")
+    assert "pyobjus" in messages[0]
+    assert capfd.readouterr() == ("", "")

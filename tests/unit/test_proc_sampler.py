@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ def test_cpu_percent(now: CpuTimes, previous: CpuTimes | None, expected: tuple[f
     assert proc_sampler.cpu_percent(now, previous) == expected
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="os.statvfs: the Lambda runs on Linux")
 def test_sample_reads_every_figure(tmp_path: Path) -> None:
     proc = fake_proc(tmp_path / "proc", "300 0 100 1500 100 0 0 0 0 0")
     s = proc_sampler.sample(CpuTimes(busy=200, total=1000), proc=proc, disk_path=str(tmp_path))
@@ -55,6 +57,7 @@ def test_meminfo_without_memavailable_uses_memfree(tmp_path: Path) -> None:
     assert proc_sampler.read_memory_used_percent(tmp_path) == 75.0
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc: the Lambda runs on Linux")
 def test_the_real_proc_of_this_machine_gives_sane_figures() -> None:
     first = proc_sampler.sample(None)
     second = proc_sampler.sample(first.cpu_times)
