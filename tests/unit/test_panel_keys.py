@@ -7,6 +7,7 @@ import io
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from unittest.mock import Mock
 
@@ -136,3 +137,21 @@ def test_the_panel_on_windows_reads_the_console_not_select(
     assert chosen == [Choice(UserAction.TOGGLE)]
     assert msvcrt.getwch.call_count == 2
     terminal.read.assert_not_called()
+
+
+def test_a_poke_ends_the_wait_for_keys_early_and_keys_still_arrive() -> None:
+    read_end, write_end = os.pipe()
+    wake_r, wake_w = os.pipe()
+    with os.fdopen(read_end, "r") as stream:
+        reader = SelectKeys(stream, wake_fd=wake_r)
+        assert reader.wakes
+        os.write(wake_w, b"..")  # two pokes: one redraw
+        started = time.monotonic()
+        assert reader.read_keys(30) == ""
+        assert time.monotonic() - started < 5  # not the 30 s the panel would wait
+        os.write(write_end, b"sq")
+        assert reader.read_keys(30) == "sq"  # every key typed together
+        os.close(write_end)
+        assert reader.read_keys(30) is None
+    os.close(wake_r)
+    os.close(wake_w)

@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO, cast
 
@@ -91,6 +92,8 @@ class TrayApp:
             skew_seconds=config.clock_skew_seconds,
         )
         self.executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
+        self._last_state: State | None = None
+        self.panel_changed: Callable[[], None] = lambda: None  # the panel sets its poke
         self.exit = ExitRequest()
         self.notifier = SwitchNotifier(
             self.icon_notifier() if self.view is not None else self.panel_notifier()
@@ -177,9 +180,11 @@ class TrayApp:
         self.quit("quit", exit_code=1)
 
     def refresh(self) -> None:
-        """Show the runner's state on the icon (the panel reads it by itself)."""
+        """Show the runner's state on the icon, or wake the panel to redraw."""
         if self.view is not None:
             self.view.render(self.runner.state)
+        else:
+            self.panel_changed()
 
     def _perform(self, choice: Choice) -> None:
         self.actions.perform(choice)  # the view exists before the actions it forwards to
@@ -192,7 +197,9 @@ class TrayApp:
 
     def _on_state(self, state: State) -> None:
         self.facts.observe(state)
-        self.refresh()
+        if state != self._last_state:  # a tick that changed nothing redraws nothing
+            self._last_state = state
+            self.refresh()
 
     def _show_latest(self) -> None:
         """The "latest metric" action: the icon's menu line is refreshed; the panel prints it."""

@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from tray_app.app.preparation import Preparation
@@ -43,6 +44,7 @@ class LifecycleApp(Protocol):
     idle_reason: str  # why there is no monitor, when there is none
     exit: ExitRequest
     prepare: Preparation | None
+    panel_changed: Callable[[], None]
 
     def prepared(self) -> None:
         """The preparation is done: start the session loop."""
@@ -111,6 +113,13 @@ class TrayLifecycle:
             notice=app.notice,
             idle_reason=app.idle_reason,
         )
+        app.panel_changed = panel.poke
+
+        def poke_at_exit() -> None:  # an exit asked for (a signal, a failure) wakes it at once
+            app.exit.wait()
+            panel.poke()
+
+        threading.Thread(target=poke_at_exit, name="panel-exit", daemon=True).start()
         reason = panel.run(app.exit)
         app.exit.request(reason)  # a no-op when a signal or a failure asked first
         self._shut_down()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import tzinfo
@@ -16,6 +17,7 @@ from tray_app.core.user_actions import PANEL_HELP, Choice, UserAction, for_key
 from tray_app.desktop import keys
 from tray_app.desktop.local_zone import LOCAL
 
+REDRAW_SECONDS = 5.0  # the line's coarsest change is "N min left": at most this late
 PHASE_WORDS = {
     Phase.UNKNOWN: "Checking the rule…",
     Phase.STARTING: "Starting…",
@@ -86,17 +88,28 @@ class TerminalPanel:
         self.idle_available = idle_available
         self.idle_reason = idle_reason
         self._shown = ""
+        # a byte here wakes the key wait: the session changed, or the app is asked to exit
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+
+    def poke(self) -> None:
+        """Redraw soon (any thread): the session changed, or the app is asked to exit."""
+        with contextlib.suppress(OSError):  # a full pipe: a redraw is coming anyway
+            os.write(self._wake_w, b".")
 
     def run(self, stop: ExitSignal) -> str:
         """Serve keys until quit (returns "quit"), until `stop` is set (returns "signal"), or
         until the terminal goes away (returns "signal": as its hangup would)."""
         print(PANEL_HELP, file=self.out, flush=True)
         with _single_keys(self.inp):
-            reader = keys.choose(self.inp)  # select() on POSIX; msvcrt or a thread on Windows
+            # select() on POSIX, woken by poke(); msvcrt or a thread on Windows
+            reader = keys.choose(self.inp, wake_fd=self._wake_r)
+            # Woken at each change, the panel need only look by itself for the minute shown.
+            patience = REDRAW_SECONDS if reader.wakes else 0.25
             while not stop.is_set():
                 self._show()
                 try:
-                    typed = reader.read_keys(0.25)
+                    typed = reader.read_keys(patience)
                 except (OSError, ValueError):  # EIO: the terminal window was closed
                     return "signal"
                 if typed is None:

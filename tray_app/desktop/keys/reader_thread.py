@@ -16,6 +16,8 @@ class ThreadKeys:
     keep the process alive, and nothing else reads this stream once the panel has stopped.
     """
 
+    wakes = False  # polls: the panel looks again every quarter second
+
     def __init__(self, stream: TextIO) -> None:
         self._keys: queue.Queue[str | None] = queue.Queue()
         self._ended = False

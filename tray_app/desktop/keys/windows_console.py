@@ -25,6 +25,8 @@ class ConsoleKeys:
     """Reads single keys from this process's console (Windows only; `console` stands in for
     msvcrt in tests)."""
 
+    wakes = False  # polls: the panel looks again every quarter second
+
     def __init__(
         self,
         console: Console | None = None,
