@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -17,16 +16,12 @@ from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
 from PIL import Image, ImageGrab
 
+from tests.required_tools import require_tools
+
 
 def require(*tools: str) -> None:
     """Skip (or, under CI, fail) when a desktop tool is not installed."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"desktop tools missing: {', '.join(missing)} (apt-get install xvfb xdotool)"
-    if os.environ.get("CI"):
-        pytest.fail(message + " — .ci/run must install them")
-    pytest.skip(message)
+    require_tools(tools, "desktop tools", "scripts/system-packages lists them")
 
 
 X_SERVERS: dict[str, subprocess.Popen[bytes]] = {}  # ":N" -> its Xvfb, for tests that kill it

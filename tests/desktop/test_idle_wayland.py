@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.wayland_compositors import Compositor, kwin, require_tools, sway
+from tests.desktop.wayland_compositors import Compositor, kwin, require_wayland, sway
 from tests.tray_process import Tray, rule, start_session
 
 pytestmark = pytest.mark.desktop
@@ -50,7 +50,7 @@ def reasons(home: Path) -> list[str]:
 def test_sway_typing_keeps_the_session_and_no_input_ends_it_at_the_limit(
     endpoint: str, stack: dict[str, str], tmp_path: Path
 ) -> None:
-    require_tools("wtype")
+    require_wayland("wtype")
     with sway() as compositor:
         tray = wayland_tray(endpoint, tmp_path, compositor)
         try:

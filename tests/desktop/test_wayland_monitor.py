@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.desktop.wayland_compositors import kwin, require_tools, sway
+from tests.desktop.wayland_compositors import kwin, require_wayland, sway
 from tray_app.desktop.idle.wayland_connection import WaylandIdle
 from tray_app.desktop.idle.wayland_ext_idle import ExtIdle
 from tray_app.desktop.idle.wayland_kde_idle import KdeIdle
@@ -29,7 +29,7 @@ def reading_until(monitor: WaylandIdle, holds: Callable[[float | None], bool]) -
 
 
 def test_sway_idle_grows_and_a_key_resets_it() -> None:
-    require_tools("wtype")
+    require_wayland("wtype")
     with sway() as compositor:
         with pytest.raises(RuntimeError, match="offers no ext-idle-notify-v1"):
             ExtIdle(str(compositor.socket), timeout=TIMEOUT)

@@ -14,22 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.required_tools import require_tools
 
 NOBODY = 65534
 SWAY_CONFIG = "output HEADLESS-1 resolution 800x600\n"
 SOCKET = "wayland-test"
 
 
-def require_tools(*tools: str) -> None:
+def require_wayland(*tools: str) -> None:
     """Skip (or, under CI, fail) when a compositor or input tool is not installed."""
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"Wayland tools missing: {', '.join(missing)} (scripts/system-packages lists them)"
-    if os.environ.get("CI"):
-        pytest.fail(message + " — .ci/run must install them")
-    pytest.skip(message)
+    require_tools(tools, "Wayland tools", "scripts/system-packages lists them")
 
 
 @dataclass
@@ -111,7 +105,7 @@ def _running(name: str, argv: list[str], home: Path, env: dict[str, str]) -> Ite
 @contextlib.contextmanager
 def sway() -> Iterator[Compositor]:
     """Headless sway (wlroots, pixman renderer, no input devices), as nobody."""
-    require_tools("sway", "setpriv")
+    require_wayland("sway", "setpriv")
     home = _private_home("pt-sway-")
     config = home / "config"
     config.write_text(SWAY_CONFIG)
@@ -129,7 +123,7 @@ def sway() -> Iterator[Compositor]:
 def kwin() -> Iterator[Compositor]:
     """`kwin_wayland --virtual` as nobody, from a plain copy (the installed binary carries a file
     capability this container refuses to execute)."""
-    require_tools("kwin_wayland", "dbus-run-session", "setpriv")
+    require_wayland("kwin_wayland", "dbus-run-session", "setpriv")
     home = _private_home("pt-kwin-")
     binary = home / "kwin_wayland"
     shutil.copy("/usr/bin/kwin_wayland", binary)  # a copy has no capability attached

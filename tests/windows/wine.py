@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.required_tools import require_tools
 
 WINE_TOOLS = ("wine", "wineserver", "wineboot")
 # A crash would start winedbg --auto, which hangs for minutes: with no debugger it exits in ~5 s.
@@ -20,13 +20,7 @@ AE_DEBUG = r"HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug"
 
 def require_wine() -> None:
     """Skip (or, under CI, fail) when Wine is not installed."""
-    missing = [tool for tool in WINE_TOOLS if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"Wine missing: {', '.join(missing)} (apt-get install --no-install-recommends wine)"
-    if os.environ.get("CI"):
-        pytest.fail(message + " — .ci/run must install it")
-    pytest.skip(message)
+    require_tools(WINE_TOOLS, "Wine", "apt-get install --no-install-recommends wine wine64")
 
 
 @dataclass(frozen=True)
