@@ -17,15 +17,17 @@ from tests.lambda_context import LambdaContext
 from tray_app.demo.schedule import scheduled_event, target_input
 
 
-def container_for(endpoint: str, stack: dict[str, str]) -> Container:
+def container_for(endpoint: str, stack: dict[str, str], **env: str) -> Container:
     """A fresh Lambda container whose own clients (the function's retry and timeout settings)
-    talk to `endpoint`: the emulator, or a fault proxy in front of it."""
+    talk to `endpoint`: the emulator, or a fault proxy in front of it; `env` adds to the
+    function's environment."""
     container = Container(
         environment={
             "S3_BUCKET": stack["bucket"],
             "DYNAMODB_TABLE": stack["table"],
             "REGION": REGION,
-            "RULE_NAME": RULE,
+            "RULE_NAME": stack["rule"],
+            **env,
         }
     )
     # boto3 reads AWS_ENDPOINT_URL when a client is made: make all three now, in one place.

@@ -7,6 +7,7 @@ function's handler in-process on the same emulator, with the same 5 s grace on b
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,9 +18,9 @@ from typing import Any
 import boto3
 import pytest
 from collector.collect import handle
-from collector.container import Container
 
 from tests.aws_names import REGION, RULE
+from tests.faults.lambda_runs import container_for
 from tests.lambda_context import LambdaContext
 from tests.tray_process import Tray, eventually, rule, start_session
 from tray_app.aws.holds_store import session_key
@@ -53,15 +54,8 @@ def session_item() -> dict[str, Any]:
 
 def scheduled(at: float, stack: dict[str, str], now: float) -> dict[str, Any]:
     """One scheduled run of the function at `now`, as the rule delivers it."""
-    container = Container(
-        environment={
-            "S3_BUCKET": stack["bucket"],
-            "DYNAMODB_TABLE": stack["table"],
-            "REGION": REGION,
-            "RULE_NAME": stack["rule"],
-            "CLOCK_SKEW_SECONDS": str(GRACE),
-        }
-    )
+    endpoint = os.environ["AWS_ENDPOINT_URL"]  # the emulator's, set by the stack fixture
+    container = container_for(endpoint, stack, CLOCK_SKEW_SECONDS=str(GRACE))
     event = {"time": datetime.fromtimestamp(int(at), UTC).isoformat(), "id": str(uuid.uuid4())}
     return handle(event, LambdaContext(), container, now=now)
 
