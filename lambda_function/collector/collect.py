@@ -12,12 +12,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from collector import proc_sampler
 from collector.container import Container
 from collector.event import BadEventError, Trigger, parse_event
+from collector.gate import when_read_leaves
 from collector.holds import Decision, consults_store, decide
 from collector.log_line import log_line
+from collector.one_cpu import on_cpu
 from collector.record import Invocation, build_record
 from collector.session_store import CHANGED, Lookup, prune, read_session
 from collector.settings import MisconfiguredError
-from collector.writer import WriteError, held_writes, write_record
+from collector.writer import HeldWrites, WriteError, write_record
 
 # Failures that must raise, so Lambda retries the delivery (and the deployment gets fixed).
 RETRYABLE = (WriteError, ClientError, BotoCoreError, MisconfiguredError)
@@ -61,7 +63,8 @@ def handle(
         return {"statusCode": 400, "collected": False, "error": str(err)}
     facts: dict[str, object] = {}  # what the guard found, for this run's one log line
     try:
-        result = _run(trigger, invocation, container, now, facts)
+        with on_cpu(container.cpu):
+            result = _run(trigger, invocation, container, now, facts)
     except RETRYABLE as err:
         log_line(
             **base,
@@ -97,12 +100,13 @@ def _run(
     sample = proc_sampler.sample(container.previous_cpu)
     record = build_record(trigger, sample, invocation, now)
     stable_keys = trigger.scheduled_time is not None
-    held = held_writes(record, container) if stable_keys and _guarded(trigger, container) else None
+    held = HeldWrites(record, container) if stable_keys and _guarded(trigger, container) else None
     decision: Decision | None = None
     try:
-        # The guard's read runs while the pool's thread prepares the S3 write (gate.py):
-        # it is sent, with the DynamoDB write, only if a hold is live.
-        lookup = _lookup(trigger, container, facts)
+        # Once the guard's read has left, the pool's threads prepare both writes while it is
+        # answered (gate.py); they are sent only if a hold is live.
+        with when_read_leaves(held.prepare if held is not None else None):
+            lookup = _lookup(trigger, container, facts)
         session = lookup.session if lookup is not None else None
         decision = decide(trigger, session, now, skew=container.settings.clock_skew_seconds)
     finally:

@@ -12,6 +12,7 @@ from botocore.config import Config
 from botocore.handlers import add_expect_header
 
 from collector.gate import hold_back
+from collector.one_cpu import chosen_cpu
 from collector.proc_sampler import CpuTimes
 from collector.settings import Settings, from_environment
 
@@ -62,6 +63,7 @@ class Container:
             self._keep(service, client)
         self._pool: ThreadPoolExecutor | None = None
         self.cold_start = True
+        self.cpu = chosen_cpu()  # each run's threads share this CPU (one_cpu.py)
         self.previous_cpu: CpuTimes | None = None
 
     @property
@@ -81,7 +83,7 @@ class Container:
     def _keep(self, service: str, client: Any) -> None:  # noqa: ANN401 - a boto3 client
         # Its writes may then wait for the session guard on the wire (gate.py); a stand-in
         # client without botocore's events waits before the call instead.
-        if service == "s3" and hold_back(client):
+        if service in ("s3", "dynamodb") and hold_back(client):
             self.held_back.add(service)
         self._clients[service] = client
 
@@ -105,10 +107,10 @@ class Container:
 
     @property
     def pool(self) -> ThreadPoolExecutor:
-        """One worker thread: the S3 write, prepared while this thread reads the session item
-        (collector/gate.py) and sent while this thread writes DynamoDB."""
+        """Two worker threads: the S3 and the DynamoDB write, prepared while this thread's session
+        read is answered (collector/gate.py), then sent together."""
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="s3-write")
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="held-write")
         return self._pool
 
     def warm_up(self) -> None:

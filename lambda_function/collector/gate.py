@@ -1,24 +1,30 @@
-"""Hold a prepared write at the wire until the session guard has decided.
+"""Hold prepared writes at the wire until the session guard has decided.
 
 A scheduled run must read the session item before it may write, and that read is a round trip.
 botocore does the client's share of a write (serialize, resolve the endpoint, sign, checksum)
 before it emits `before-send`; a handler there that waits for the guard lets that work overlap
 the read, and a handler that raises keeps the request from ever leaving the process. So
 "nothing is written when no hold is live" holds by construction: a closed gate sends nothing.
+
+The writes are started only once the read is about to leave (its own `before-send`): started
+earlier, their threads took the GIL from the read while it was still being built and sent, and
+the read went out later by the whole preparation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
-# The write the handler prepares ahead of the guard's decision (botocore's event name): the S3
-# object, whose request costs the client most (a body, its checksum). Preparing the DynamoDB
-# write too would take a second thread, and on a busy 2-core machine it measured no better.
-GATED_EVENTS = ("before-send.s3.PutObject",)
+# The writes the handler prepares ahead of the guard's decision (botocore's event names).
+GATED_EVENTS = ("before-send.s3.PutObject", "before-send.dynamodb.PutItem")
+READ_LEAVING = "before-send.dynamodb.GetItem"  # the guard's read, about to be sent
 WAIT_SECONDS = 30.0  # a gate nobody decides must not hold a thread for the whole function run
 
-_current = threading.local()  # the gate of the call running on this thread, if any
+# Per thread: the gate of the call running on it, and what to start when its read leaves.
+_current = threading.local()
 
 
 class NotSentError(RuntimeError):
@@ -57,7 +63,19 @@ def hold_back(client: Any) -> bool:  # noqa: ANN401 - a boto3 client
         # register_first: the most specific handler runs before any generic `before-send`
         # handler (an emulator's in-process stub), so nothing is answered before the gate.
         events.register_first(event, _wait_at_gate, unique_id=f"gate:{event}")
+    events.register(READ_LEAVING, _read_leaving, unique_id="gate:read-leaving")
     return True
+
+
+@contextlib.contextmanager
+def when_read_leaves(start: Callable[[], None] | None) -> Iterator[None]:
+    """Call `start` once, when this thread's session read in the block is about to be sent;
+    the caller starts it after the block when the read never left (it failed before)."""
+    _current.on_read = start
+    try:
+        yield
+    finally:
+        _current.on_read = None
 
 
 def call_through(gate: Gate, held_back: bool, call: Any, **params: Any) -> Any:  # noqa: ANN401
@@ -70,6 +88,13 @@ def call_through(gate: Gate, held_back: bool, call: Any, **params: Any) -> Any: 
         return call(**params)
     finally:
         _current.gate = None
+
+
+def _read_leaving(**_: Any) -> None:  # noqa: ANN401 - botocore's event arguments
+    start: Callable[[], None] | None = getattr(_current, "on_read", None)
+    if start is not None:
+        _current.on_read = None  # once: a retried read must not start the writes again
+        start()
 
 
 def _wait_at_gate(request: Any = None, **_: Any) -> None:  # noqa: ANN401 - botocore's request

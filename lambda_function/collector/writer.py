@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -43,62 +45,77 @@ def _put_object(container: Container, record: dict[str, Any]) -> None:
 
 
 def _write_both_at_once(record: dict[str, Any], container: Container) -> None:
-    held_writes(record, container).send()
+    HeldWrites(record, container).send()
 
 
 class HeldWrites:
-    """A stable-keyed record's two writes: S3's prepared on the pool's thread and held at a
-    gate, DynamoDB's made by this thread once the gate opens (send) or never (drop)."""
+    """A stable-keyed record's two writes, each prepared on one of the pool's threads and held
+    at one gate: sent together once it opens (send), or never (drop).
+
+    With stable keys (the scheduled event's) both writes simply overwrite, so they can run at
+    the same time, and a retry rewrites the same record.
+    """
 
     def __init__(self, record: dict[str, Any], container: Container) -> None:
         self.gate = Gate()
         self._record = record
         self._container = container
-        s3 = container.s3  # created before asking held_back
-        self._s3 = container.pool.submit(
-            call_through,
-            self.gate,
-            "s3" in container.held_back,
-            s3.put_object,
-            Bucket=container.settings.bucket,
-            Key=record["s3_key"],
-            Body=s3_body(record),
-            ContentType="application/json",
+        self._calls: dict[str, Future[Any]] = {}
+
+    def prepare(self) -> None:
+        """Start building both requests (once); nothing is sent before `send`."""
+        if self._calls:
+            return
+        record, settings = self._record, self._container.settings
+        s3, dynamodb = self._container.s3, self._container.dynamodb  # made before held_back
+        self._calls = {
+            "s3": self._held(
+                "s3",
+                s3.put_object,
+                lambda: {
+                    "Bucket": settings.bucket,
+                    "Key": record["s3_key"],
+                    "Body": s3_body(record),
+                    "ContentType": "application/json",
+                },
+            ),
+            "dynamodb": self._held(
+                "dynamodb",
+                dynamodb.put_item,
+                lambda: {"TableName": settings.table, "Item": dynamodb_item(record)},
+            ),
+        }
+
+    def _held(
+        self, store: str, call: Callable[..., Any], params: Callable[[], dict[str, Any]]
+    ) -> Future[Any]:
+        # The parameters too are built on the pool's thread: the caller's read is leaving.
+        held_back = store in self._container.held_back
+        return self._container.pool.submit(
+            lambda: call_through(self.gate, held_back, call, **params())
         )
 
     def send(self) -> None:
         """Write both (at the same time); raise WriteError naming each store that failed."""
+        self.prepare()
         self.gate.open()
         failures: dict[str, Exception] = {}
-        try:
-            self._container.dynamodb.put_item(
-                TableName=self._container.settings.table, Item=dynamodb_item(self._record)
-            )
-        except (BotoCoreError, ClientError) as err:
-            failures["dynamodb"] = err
-        try:
-            self._s3.result()
-        except (BotoCoreError, ClientError) as err:
-            failures["s3"] = err
+        for store, call in self._calls.items():
+            try:
+                call.result()
+            except (BotoCoreError, ClientError) as err:
+                failures[store] = err
         if failures:
             raise WriteError(failures)
 
     def drop(self) -> None:
-        """Write nothing: close the gate and wait until the S3 request has been let go unsent."""
+        """Write nothing: close the gate and wait until any prepared request is let go unsent."""
         self.gate.close()
-        # Whatever the S3 thread met before the gate (even a botocore error while preparing),
+        # Whatever a thread met before the gate (even a botocore error while preparing),
         # nothing was sent, and the guard's decision stands.
-        with contextlib.suppress(NotSentError, BotoCoreError, ClientError):
-            self._s3.result()
-
-
-def held_writes(record: dict[str, Any], container: Container) -> HeldWrites:
-    """Prepare a stable-keyed record's writes; nothing is sent before HeldWrites.send.
-
-    With stable keys (the scheduled event's) both writes simply overwrite, so they can run at
-    the same time, and a retry rewrites the same record.
-    """
-    return HeldWrites(record, container)
+        for call in self._calls.values():
+            with contextlib.suppress(NotSentError, BotoCoreError, ClientError):
+                call.result()
 
 
 def _write_first_attempt_wins(record: dict[str, Any], container: Container) -> dict[str, Any]:

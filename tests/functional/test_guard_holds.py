@@ -166,7 +166,7 @@ def test_only_lapsed_holds_disable_the_rule_write_nothing_and_prune_the_item(
     assert (line["guard"], line["prune"]) == ("no live hold", "pruned")
 
 
-def test_the_s3_write_is_prepared_during_the_read_and_dropped_unsent_without_a_live_hold(
+def test_both_writes_are_prepared_during_the_read_and_dropped_unsent_without_a_live_hold(
     stack: dict[str, str], proxy: FaultProxy
 ) -> None:
     enable(stack)
@@ -174,12 +174,19 @@ def test_the_s3_write_is_prepared_during_the_read_and_dropped_unsent_without_a_l
     container = container_for(proxy.url, stack)
     prepared: list[str] = []
     container.s3.meta.events.register(
-        "request-created.s3.PutObject", lambda request, **_: prepared.append(request.url)
+        "request-created.s3.PutObject", lambda request, **_: prepared.append("object")
+    )
+    container.dynamodb.meta.events.register(
+        "before-parameter-build.dynamodb.PutItem",
+        lambda params, **_: prepared.append("item" if "record_type" in params["Item"] else "prune"),
     )
     result = run(container, scheduled())
     assert (result["collected"], result["reason"]) == (False, "no live hold")
-    assert len(prepared) == 1  # built and signed while the guard read the session item ...
-    assert proxy.count("PutObject") == 0 and records(stack) == ([], [])  # ... and never sent
+    # built (and the object signed) while the guard read the session item ...
+    assert sorted(prepared) == ["item", "object", "prune"]
+    # ... and never sent: the one PutItem on the wire is the prune
+    assert proxy.count("PutObject") == 0 and proxy.count("PutItem") == 1
+    assert records(stack) == ([], [])
 
 
 def test_a_hold_lapsed_within_the_clock_skew_margin_still_collects(
