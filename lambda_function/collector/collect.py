@@ -19,7 +19,7 @@ from collector.one_cpu import on_cpu
 from collector.record import Invocation, build_record
 from collector.session_store import CHANGED, Lookup, prune, read_session
 from collector.settings import MisconfiguredError
-from collector.writer import HeldWrites, WriteError, write_record
+from collector.writer import HeldWrites, Measured, WriteError, write_record
 
 # Failures that must raise, so Lambda retries the delivery (and the deployment gets fixed).
 RETRYABLE = (WriteError, ClientError, BotoCoreError, MisconfiguredError)
@@ -97,14 +97,16 @@ def _run(
     now: float,
     facts: dict[str, object],
 ) -> dict[str, Any]:
-    sample = proc_sampler.sample(container.previous_cpu)
-    record = build_record(trigger, sample, invocation, now)
+    def measure() -> Measured:
+        sample = proc_sampler.sample(container.previous_cpu)
+        return build_record(trigger, sample, invocation, now), sample.cpu_times
+
     stable_keys = trigger.scheduled_time is not None
-    held = HeldWrites(record, container) if stable_keys and _guarded(trigger, container) else None
+    held = HeldWrites(measure, container) if stable_keys and _guarded(trigger, container) else None
     decision: Decision | None = None
     try:
-        # Once the guard's read has left, the pool's threads prepare both writes while it is
-        # answered (gate.py); they are sent only if a hold is live.
+        # Once the guard's read has left, the pool's threads sample /proc and prepare both
+        # writes while it is answered (gate.py); they are sent only if a hold is live.
         with when_read_leaves(held.prepare if held is not None else None):
             lookup = _lookup(trigger, container, facts)
         session = lookup.session if lookup is not None else None
@@ -117,7 +119,7 @@ def _run(
         facts["live_holds"] = list(decision.live)
     if not decision.collect:
         return _end_session(trigger, decision, lookup, container, facts)
-    container.previous_cpu = sample.cpu_times
+    record, container.previous_cpu = held.measured() if held is not None else measure()
     if held is not None:
         held.send()
         stored = record
