@@ -151,6 +151,8 @@ def operation_of(method: str, headers: Any, path: str, body: bytes) -> str:
     route = urllib.parse.urlsplit(path)
     if re.search(r"/functions/[^/]+/invocations$", route.path):
         return "Invoke"
+    if method == "GET" and re.search(r"/functions/[^/]+/configuration$", route.path):
+        return "GetFunctionConfiguration"
     if method == "PUT" and re.fullmatch(r"/[^/]+/.+", route.path) and not route.query:
         return "PutObject"  # path-style S3, as botocore sends it to an IP address
     action = urllib.parse.parse_qs(body.decode("latin-1")).get("Action")

@@ -10,24 +10,11 @@ import boto3
 import pytest
 
 from tests.aws_names import REGION, RULE
+from tests.functional.function_grace import deploy_function, put_cli_hold
 from tests.tray_process import Tray
-from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.functional
 MESSAGE = "[Clock grace differs from the function's] The function data-collector gives"
-
-
-def deploy_function(clock_skew: str) -> None:
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="data-collector",
-        Runtime="python3.13",
-        Role=role,
-        Handler="data_collector.lambda_handler",
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-        Environment={"Variables": {"CLOCK_SKEW_SECONDS": clock_skew}},
-    )
 
 
 def test_a_tray_takes_the_functions_grace_and_says_so_once(
@@ -35,21 +22,7 @@ def test_a_tray_takes_the_functions_grace_and_says_so_once(
 ) -> None:
     deploy_function("300")
     # Another machine's CLI hold lapsed 100 s ago: live for 80 s more by 180 s, 200 s by 300 s.
-    lapsed = int(time.time()) - 100
-    hold = {
-        "name": {"S": "vm (cli)"},
-        "ends": {"N": str(lapsed)},
-        "heartbeat": {"BOOL": False},
-        "lapses": {"N": str(lapsed)},
-    }
-    boto3.client("dynamodb", region_name=REGION).put_item(
-        TableName="InfraMetrics",
-        Item={
-            "collection_id": {"S": session_key(RULE)},
-            "version": {"N": "1"},
-            "holds": {"M": {"vm/cli": {"M": hold}}},
-        },
-    )
+    put_cli_hold(int(time.time()) - 100)
     boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
     tray = Tray(endpoint, tmp_path)  # clock_skew_seconds: the default, 180
     try:

@@ -53,3 +53,13 @@ def test_the_same_grace_an_unreadable_one_or_no_answer_change_nothing() -> None:
     assert learned(180) == ([], [])
     assert learned(None) == ([], [])
     assert learned(AwsError("function data-collector not found")) == ([], [])
+
+
+def test_settle_gives_the_grace_to_use_and_the_message_once_with_whose_setting_it_is() -> None:
+    theirs = clock_grace.settle(pipeline_saying(300), 60, "file x.toml", whose="your")
+    assert theirs.seconds == 300 and theirs.message is not None
+    assert "clocks 300 s of grace, your clock_skew_seconds is 60 (file x.toml)." in theirs.message
+    assert clock_grace.settle(pipeline_saying(60), 60, "default") == clock_grace.Grace(60)
+    assert clock_grace.settle(pipeline_saying(None), 60, "default") == clock_grace.Grace(60)
+    denied = AwsError("access denied: your AWS identity may not call GetFunctionConfiguration")
+    assert clock_grace.settle(pipeline_saying(denied), 60, "default") == clock_grace.Grace(60)

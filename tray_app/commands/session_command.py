@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any, TextIO
 
+from tray_app import APP_NAME
+from tray_app.app import clock_grace
 from tray_app.app.device import cli_identity
 from tray_app.app.executor import Executor, invoke_summary
 from tray_app.app.state_files import StateFiles, default_state_dir
@@ -30,7 +33,7 @@ def _pipeline(config: Config) -> Pipeline:
     return Pipeline(AwsSession(config), config)
 
 
-def _settings(config: Config) -> Settings:
+def _settings(config: Config, skew: int | None = None) -> Settings:
     # No heartbeat: the CLI's hold lasts its N minutes; after the command exits, a running tray
     # on this device or the function's guard ends the session when it runs out.
     me = cli_identity(default_state_dir(), config.device_name)
@@ -40,8 +43,19 @@ def _settings(config: Config) -> Settings:
         heartbeat_seconds=None,
         holder=me.holder,
         name=me.name,
-        skew_seconds=config.clock_skew_seconds,
+        skew_seconds=config.clock_skew_seconds if skew is None else skew,
     )
+
+
+def _grace(pipeline: Pipeline, config: Config, shared: holds.Shared) -> int:
+    """The grace holds are judged by: the function's when it can be read, as a tray's is."""
+    if not shared.holds:  # nothing to judge: `status` of an idle pipeline reads nothing more
+        return config.clock_skew_seconds
+    origin = config.origin.get("clock_skew_seconds", "default")
+    grace = clock_grace.settle(pipeline, config.clock_skew_seconds, origin, whose="your")
+    if grace.message is not None:
+        print(f"{APP_NAME}: {grace.message}", file=sys.stderr)  # stdout is for scripts
+    return grace.seconds
 
 
 def _drive(state: State, event: Event, config: Config, settings: Settings, clock: Clock) -> State:
@@ -69,10 +83,10 @@ def status(
     shared = HoldStore(aws, config).read() if enabled else holds.Shared()
     latest = pipeline.latest_metric()
     now = clock()
-    settings = _settings(config)
+    settings = _settings(config, _grace(pipeline, config, shared))
     held = holds.live(shared, now, settings.judge)
     deadline = (
-        holds.function_deadline(shared, now, config.clock_skew_seconds)
+        holds.function_deadline(shared, now, settings.skew_seconds)
         if held
         else pipeline.session_deadline()
         if enabled
