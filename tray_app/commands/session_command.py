@@ -47,10 +47,8 @@ def _settings(config: Config, skew: int | None = None) -> Settings:
     )
 
 
-def _grace(pipeline: Pipeline, config: Config, shared: holds.Shared) -> int:
+def _grace(pipeline: Pipeline, config: Config) -> int:
     """The grace holds are judged by: the function's when it can be read, as a tray's is."""
-    if not shared.holds:  # nothing to judge: `status` of an idle pipeline reads nothing more
-        return config.clock_skew_seconds
     origin = config.origin.get("clock_skew_seconds", "default")
     grace = clock_grace.settle(pipeline, config.clock_skew_seconds, origin, whose="your")
     if grace.message is not None:
@@ -58,9 +56,10 @@ def _grace(pipeline: Pipeline, config: Config, shared: holds.Shared) -> int:
     return grace.seconds
 
 
-def _drive(state: State, event: Event, config: Config, settings: Settings, clock: Clock) -> State:
+def _drive(
+    state: State, event: Event, config: Config, settings: Settings, clock: Clock, *, aws: AwsSession
+) -> State:
     """Apply `event` and carry out its AWS actions in order; the first failure raises."""
-    aws = AwsSession(config)
     executor = Executor(Pipeline(aws, config), HoldStore(aws, config), settings.judge, clock)
     state, actions = step(state, event, settings)
     for action in actions:
@@ -83,7 +82,8 @@ def status(
     shared = HoldStore(aws, config).read() if enabled else holds.Shared()
     latest = pipeline.latest_metric()
     now = clock()
-    settings = _settings(config, _grace(pipeline, config, shared))
+    # Nothing to judge without holds: `status` of an idle pipeline reads nothing more.
+    settings = _settings(config, _grace(pipeline, config) if shared.holds else None)
     held = holds.live(shared, now, settings.judge)
     deadline = (
         holds.function_deadline(shared, now, settings.skew_seconds)
@@ -133,9 +133,12 @@ def start(
     zone: tzinfo = LOCAL,
 ) -> int:
     """Add this CLI's hold of `minutes` to the session (starting it when off)."""
-    settings = _settings(config)
+    aws = AwsSession(config)
+    # Always read: a join always writes the rule's deadline (the last lapse plus the grace), even
+    # with no other hold, and it keeps or drops the others' holds by the same grace.
+    settings = _settings(config, _grace(Pipeline(aws, config), config))
     asked = StartRequested(clock(), minutes)
-    state = _drive(State(phase=Phase.OFF), asked, config, settings, clock)
+    state = _drive(State(phase=Phase.OFF), asked, config, settings, clock, aws=aws)
     assert state.deadline is not None
     now = asked.now
     _record_cli_session(now)  # an earlier one that ran out without a stop
@@ -155,8 +158,12 @@ def start(
 
 def stop(config: Config, out: TextIO, clock: Clock = time.time) -> int:
     """End the session for everyone: every hold ends and the rule is disabled."""
+    # Never read: an explicit stop ends every hold and clears the deadline, judging no hold. Only
+    # a client joining meanwhile makes it switch the rule back on (the executor's _converge), its
+    # deadline copy then by the config's grace; the joiner writes its own, and the record wins.
     settings = _settings(config)
-    _drive(State(phase=Phase.OFF), StopRequested(clock(), "user"), config, settings, clock)
+    ended = StopRequested(clock(), "user")
+    _drive(State(phase=Phase.OFF), ended, config, settings, clock, aws=AwsSession(config))
     _record_cli_session(clock())
     off = status_text.session_line(False, None, clock(), LOCAL)  # "Off": no time of day in it
     print(f"{off}  [rule {config.rule} DISABLED]", file=out)
