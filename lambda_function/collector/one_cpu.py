@@ -1,11 +1,11 @@
-"""Keep one run's threads on one CPU (Linux): the guard's read and the held S3 write share it.
+"""Keep one run's threads on one CPU (Linux): the guard's read and the held writes share it.
 
-The run's two threads take turns holding the GIL, so a second CPU gives them no more Python
-time; on two CPUs every turn moves the interpreter's hot data between the CPUs' caches. On this
-project's 2-core machine that cost 0.5 ms of CPU per warm run, 20 % of the run's client work
+The run's threads take turns holding the GIL, so a second CPU gives them no more Python time;
+on two CPUs every turn moves the interpreter's hot data between the CPUs' caches. On this
+project's 2-core machine that cost 0.5 ms of CPU per warm run, 22 % more client work
 (bench/lambda_bench.py, README P1); on one CPU the threads cost next to nothing. The AWS services
 (here the emulators) keep every CPU. Only the calling thread is pinned, for the run's duration;
-the worker thread it starts inherits the CPU and keeps it.
+the worker threads it starts inherit the CPU and keep it.
 """
 
 from __future__ import annotations

@@ -121,7 +121,10 @@ class HeldWrites:
         # Waited for, not asked for their results: whatever a thread met before the gate (a
         # botocore error while preparing, /proc unreadable), nothing was sent, and the guard's
         # decision stands.
-        futures.wait([*self._calls.values(), *filter(None, [self._measured])])
+        pending = list(self._calls.values())
+        if self._measured is not None:
+            pending.append(self._measured)
+        futures.wait(pending)
 
     def _held(
         self,
