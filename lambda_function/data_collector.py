@@ -12,5 +12,5 @@ CONTAINER = Container()  # one per Lambda container: clients and the last CPU re
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:  # noqa: ANN401
-    """Collect one metrics record, or switch the rule off when no study session hold is live."""
+    """Collect one metrics record into S3 and DynamoDB."""
     return handle(event, context, CONTAINER, now=time.time())

@@ -1,4 +1,5 @@
-"""Read template.yaml and create its bucket, table and rule directly in moto (fast, same schema)."""
+"""Read template.yaml and session-control.yaml and create the pipeline's bucket, table and rule and
+the session control's table and off-switch target directly in moto (fast, same schema)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,34 @@ from typing import Any
 
 from cfnlint.decode import decode
 
-from tray_app.aws.lambda_package import TEMPLATE
+from tray_app.aws.lambda_package import SESSION_TEMPLATE, TEMPLATE
+from tray_app.aws.target_input import OFF_SWITCH_ID
+from tray_app.core.session_record import record_key
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:data-collector"
+OFF_SWITCH_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:pipeline-tray-off-switch"
+DEFAULT_RULE = "data-collector-schedule"
+SESSION_TABLE = f"pipeline-tray-sessions-{DEFAULT_RULE}"  # the default rule's session table
+SESSION_KEY = record_key(DEFAULT_RULE)
 
 
-def load_template() -> dict[str, Any]:
-    """template.yaml with intrinsic functions as plain dicts (e.g. {"Ref": "X"})."""
-    template, problems = decode(str(TEMPLATE))
+def load_template(path: Any = TEMPLATE) -> dict[str, Any]:
+    """A template with intrinsic functions as plain dicts (e.g. {"Ref": "X"})."""
+    template, problems = decode(str(path))
     assert not problems, problems
     assert template is not None
     return dict(template)
 
 
-def resource(name: str) -> dict[str, Any]:
+def resource(name: str, path: Any = TEMPLATE) -> dict[str, Any]:
     """Properties of one resource of the template."""
-    props: dict[str, Any] = load_template()["Resources"][name]["Properties"]
+    props: dict[str, Any] = load_template(path)["Resources"][name]["Properties"]
     return props
 
 
-def default(parameter: str) -> str:
+def default(parameter: str, path: Any = TEMPLATE) -> str:
     """A template parameter's default value."""
-    return str(load_template()["Parameters"][parameter]["Default"])
+    return str(load_template(path)["Parameters"][parameter]["Default"])
 
 
 def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
@@ -56,4 +63,22 @@ def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
     target = dict(rule["Targets"][0])
     target["Arn"] = FUNCTION_ARN
     events.put_targets(Rule=names["rule"], Targets=[target])
+    connect_session_control(session, region, names["rule"])
     return names
+
+
+def connect_session_control(session: Any, region: str, rule: str) -> str:
+    """What `connect` makes that the tray uses: the session table and the off switch's target
+    (its function is not deployed: tests run lambda_function/off_switch.py in-process)."""
+    table = resource("SessionTable", SESSION_TEMPLATE)
+    name = f"pipeline-tray-sessions-{rule}"
+    session.client("dynamodb", region_name=region).create_table(
+        TableName=name,
+        BillingMode=table["BillingMode"],
+        AttributeDefinitions=table["AttributeDefinitions"],
+        KeySchema=table["KeySchema"],
+    )
+    session.client("events", region_name=region).put_targets(
+        Rule=rule, Targets=[{"Id": OFF_SWITCH_ID, "Arn": OFF_SWITCH_ARN, "Input": "{}"}]
+    )
+    return name

@@ -15,7 +15,7 @@ from pathlib import Path
 import boto3
 
 from tests.aws_names import REGION, RULE
-from tray_app.aws.target_input import deadline_of
+from tray_app.aws.target_input import OFF_SWITCH_ID, deadline_of
 
 
 class OutputLines:
@@ -136,9 +136,10 @@ class Tray(OutputLines):
 
 
 def rule() -> tuple[str, int | None]:
-    """The rule's state and the session deadline its target carries."""
+    """The rule's state and the session deadline the off switch's target carries."""
     events = boto3.client("events", region_name=REGION)
-    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    targets = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    (target,) = [t for t in targets if t["Id"] == OFF_SWITCH_ID]
     return events.describe_rule(Name=RULE)["State"], deadline_of(dict(target))
 
 

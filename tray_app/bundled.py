@@ -17,6 +17,7 @@ SOURCES = {
     "icons": "assets/icons",
     "icon-theme": "assets/icon-theme",
     "template.yaml": "template.yaml",
+    "session-control.yaml": "session-control.yaml",
     "tray-user.json": "policies/tray-user.json",
 }
 

@@ -11,14 +11,11 @@ import boto3
 from botocore.config import Config
 from botocore.handlers import add_expect_header
 
-from collector.gate import hold_back
-from collector.one_cpu import chosen_cpu
 from collector.proc_sampler import CpuTimes
 from collector.settings import Settings, from_environment
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
 
 ClientFactory = Callable[[str, str | None], Any]
@@ -57,13 +54,9 @@ class Container:
         self._settings = settings
         self._environment = environment  # None: the process environment, as in Lambda
         self._factory = client_factory
-        self._clients: dict[str, Any] = {}
-        self.held_back: set[str] = set()  # services whose writes wait at the gate on the wire
-        for service, client in (clients or {}).items():
-            self._keep(service, client)
+        self._clients: dict[str, Any] = dict(clients or {})
         self._pool: ThreadPoolExecutor | None = None
         self.cold_start = True
-        self.cpu = chosen_cpu()  # each run's threads share this CPU (one_cpu.py)
         self.previous_cpu: CpuTimes | None = None
 
     @property
@@ -77,15 +70,8 @@ class Container:
 
     def _client(self, service: str) -> Any:  # noqa: ANN401 - typed by the properties below
         if service not in self._clients:
-            self._keep(service, self._factory(service, self.settings.region))
+            self._clients[service] = self._factory(service, self.settings.region)
         return self._clients[service]
-
-    def _keep(self, service: str, client: Any) -> None:  # noqa: ANN401 - a boto3 client
-        # Its writes may then wait for the session guard on the wire (gate.py); a stand-in
-        # client without botocore's events waits before the call instead.
-        if service in ("s3", "dynamodb") and hold_back(client):
-            self.held_back.add(service)
-        self._clients[service] = client
 
     @property
     def s3(self) -> S3Client:
@@ -100,17 +86,10 @@ class Container:
         return client
 
     @property
-    def events(self) -> EventBridgeClient:
-        """The EventBridge client, created only when a session guard fires."""
-        client: EventBridgeClient = self._client("events")
-        return client
-
-    @property
     def pool(self) -> ThreadPoolExecutor:
-        """Two worker threads: the S3 and the DynamoDB write, prepared while this thread's session
-        read is answered (collector/gate.py), then sent together."""
+        """One worker thread: the S3 write, sent while the caller writes the item."""
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="held-write")
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="s3-write")
         return self._pool
 
     def warm_up(self) -> None:

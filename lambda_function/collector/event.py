@@ -1,4 +1,4 @@
-"""Parse whatever event the function receives and decide whether the session deadline passed."""
+"""Parse whatever event the collector receives: the schedule's time and id, when it has them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ class BadEventError(ValueError):
 class Trigger:
     """What the function needs from its event."""
 
-    session_deadline: int | None  # Unix seconds; None means no session guard
     scheduled_time: datetime | None  # the schedule's `time`: stable across retries
     event_id: str | None  # the schedule's event `id`: stable across retries
     ignored: str | None  # why the event body was ignored (not an object), else None
@@ -28,27 +27,12 @@ def parse_event(event: Any) -> Trigger:  # noqa: ANN401 - Lambda passes any JSON
     """
     if not isinstance(event, dict):
         kind = "null" if event is None else type(event).__name__
-        return Trigger(None, None, None, ignored=f"event of type {kind} carries no fields")
+        return Trigger(None, None, ignored=f"event of type {kind} carries no fields")
     return Trigger(
-        session_deadline=_deadline(event.get("session_deadline")),
         scheduled_time=_time(event.get("time")),
         event_id=_event_id(event.get("id")),
         ignored=None,
     )
-
-
-def deadline_passed(trigger: Trigger, now: float) -> bool:
-    """True when the event carries a session deadline that is now or earlier."""
-    return trigger.session_deadline is not None and now >= trigger.session_deadline
-
-
-def _deadline(value: object) -> int | None:
-    # bool is an int subclass; `true` is never a deadline.
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadEventError(f"session_deadline must be integer Unix seconds, got {value!r}")
-    return value
 
 
 def _time(value: object) -> datetime | None:

@@ -78,7 +78,6 @@ def build_record(
         "request_id": invocation.request_id,
         "cold_start": invocation.cold_start,
         "remaining_time_ms": invocation.remaining_time_ms,
-        "session_deadline": trigger.session_deadline,
     }
 
 

@@ -15,8 +15,8 @@ import pytest
 from tests.aws_names import REGION, RULE
 from tests.desktop.conftest import X_SERVERS, Desktop
 from tests.faults.fault_proxy import FaultProxy, network_down
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule
-from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.desktop
 NAMES = "costs|session|Checking|Starting|Switching|pipeline|AWS|cannot|reach"
@@ -35,7 +35,7 @@ def require_gi() -> None:
 def holders() -> list[str]:
     """The names of the holds in the session record."""
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": session_key(RULE)}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )
     holds = item.get("Item", {}).get("holds", {"M": {}})["M"]
     return sorted(h["M"]["name"]["S"] for h in holds.values())

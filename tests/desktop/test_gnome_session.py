@@ -12,10 +12,10 @@ import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
-from tests.aws_names import REGION, RULE
+from tests.aws_names import REGION
 from tests.desktop.conftest import start_mock, stop
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule, start_session
-from tray_app.aws.holds_store import session_key
 from tray_app.desktop.power.gnome_session import CLIENT_PRIVATE, SESSION_MANAGER
 
 pytestmark = pytest.mark.desktop
@@ -61,7 +61,7 @@ def emit(bus: str, name: str) -> None:
 def holders() -> list[str]:
     """The names of the holds in the session record."""
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": session_key(RULE)}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )
     holds = item.get("Item", {}).get("holds", {"M": {}})["M"]
     return sorted(h["M"]["name"]["S"] for h in holds.values())

@@ -8,10 +8,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.aws_names import REGION, RULE
+from tests.aws_names import REGION
 from tests.desktop.conftest import Desktop, share
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule, soon
-from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.desktop
 GREY = (138, 143, 152)
@@ -24,7 +24,7 @@ NAMES = "costs|session|Checking|Starting|Switching|pipeline|AWS"
 
 def holders() -> list[str]:
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": session_key(RULE)}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )
     holds = item.get("Item", {}).get("holds", {"M": {}})["M"]
     return sorted(h["M"]["name"]["S"] for h in holds.values())

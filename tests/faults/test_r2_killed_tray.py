@@ -1,4 +1,5 @@
-"""R2: the tray is killed with -9 mid-session: the first scheduled run past the deadline ends it."""
+"""R2: the tray is killed with -9 mid-session: the off switch's first scheduled run past the
+deadline ends it; the user's function is never asked."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.faults.lambda_runs import container_for, run, scheduled_payload, session_holds, stored
+from tests.faults.lambda_runs import off_switch_run, session_holds
 from tests.tray_process import Tray, rule, start_session
 
 pytestmark = pytest.mark.functional
 PERIOD = 300  # rate(5 minutes)
 
 
-def test_after_kill_9_the_next_run_past_the_deadline_disables_the_rule_and_writes_nothing(
+def test_after_kill_9_the_off_switch_run_past_the_deadline_disables_the_rule(
     endpoint: str, stack: dict[str, str], tray_factory: Callable[..., Tray]
 ) -> None:
     tray = tray_factory()
@@ -22,21 +23,17 @@ def test_after_kill_9_the_next_run_past_the_deadline_disables_the_rule_and_write
     tray.proc.wait(timeout=10)
     state, deadline = rule()
     assert state == "ENABLED" and deadline is not None
-    # The killed tray's hold stays behind; the deadline in the rule's input is when it lapses
-    # plus the function's clock-skew margin. A tray older than holds leaves only the deadline.
+    # The killed tray's hold stays behind; the deadline copy in the off switch's input is when
+    # it lapses plus the clock-skew margin.
     held = session_holds(stack)
-    assert held is None or len(held) == 1
+    assert held is not None and len(held) == 1
 
-    at = deadline - PERIOD
-    before = run(container_for(endpoint, stack), scheduled_payload(at), "before", at)
-    assert before["collected"] is True
-    assert [len(found) for found in stored(stack)] == [1, 1]
+    before = off_switch_run(endpoint, deadline - PERIOD)
+    assert before["rule_disabled"] is False and len(before["live_holds"]) == 1
     assert rule()[0] == "ENABLED"
 
     # the first run at or past the deadline
-    after = run(container_for(endpoint, stack), scheduled_payload(deadline), "after", deadline)
-    assert after["statusCode"] == 200 and after["collected"] is False
-    assert after["reason"] == ("session deadline passed" if held is None else "no live hold")
+    after = off_switch_run(endpoint, deadline)
+    assert (after["rule_disabled"], after["reason"]) == (True, "no live hold")
     assert rule()[0] == "DISABLED"
-    assert session_holds(stack) == (None if held is None else {})  # the dead hold is pruned
-    assert [len(found) for found in stored(stack)] == [1, 1]  # the run that ended it wrote nothing
+    assert session_holds(stack) == {}  # the dead hold is pruned

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import boto3
 
-from tests.aws_names import REGION, RULE
-from tray_app.aws.holds_store import session_key
+from tests.aws_names import REGION
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 
 
 def deploy_function(clock_skew: str) -> None:
@@ -32,9 +32,9 @@ def put_cli_hold(lapsed: int, device: str = "vm") -> None:
         "lapses": {"N": str(lapsed)},
     }
     boto3.client("dynamodb", region_name=REGION).put_item(
-        TableName="InfraMetrics",
+        TableName=SESSION_TABLE,
         Item={
-            "collection_id": {"S": session_key(RULE)},
+            **SESSION_KEY,
             "version": {"N": "1"},
             "holds": {"M": {f"{device}/cli": {"M": hold}}},
         },

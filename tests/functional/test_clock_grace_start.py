@@ -15,7 +15,7 @@ from tests.faults.fault_proxy import FaultProxy, access_denied
 from tests.functional.function_grace import deploy_function, put_cli_hold
 from tests.functional.test_clock_grace_status import MISMATCH, OURS, READ, proxy
 from tests.functional.test_session_cli import cli, rule
-from tray_app.aws.holds_store import session_key
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 
 pytestmark = pytest.mark.functional
 __all__ = ["proxy"]  # the fixture, shared with the status tests
@@ -36,7 +36,7 @@ def start_beside_a_lapsed_hold(proxy: FaultProxy) -> tuple[float, str, str]:
 def holders() -> list[str]:
     """The holder ids in the session record as stored."""
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": session_key(RULE)}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )["Item"]
     return list(item["holds"]["M"])
 

@@ -73,7 +73,7 @@ def test_an_idle_pipeline_or_a_rule_without_holds_never_reads_the_function(
     put_cli_hold(int(time.time()) + 600)
     assert status_json(proxy, OURS)["rule_state"] == "DISABLED"  # the record is not even read
     boto3.client("dynamodb", region_name=REGION).delete_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": f"session#{RULE}"}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )
     boto3.client("events", region_name=REGION).enable_rule(Name=RULE)  # as in the console
     assert status_json(proxy, OURS)["holds"] == []

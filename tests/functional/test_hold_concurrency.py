@@ -22,6 +22,7 @@ import pytest
 
 from tests.aws_names import REGION, RULE
 from tests.faults.fault_proxy import Fault, FaultProxy, held_until
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import eventually
 from tray_app.app import config
 from tray_app.app.executor import Executor
@@ -59,8 +60,8 @@ def action_for(choice: str, name: str) -> AwsAction | None:
 def observed() -> tuple[str, set[str]]:
     state = boto3.client("events", region_name=REGION).describe_rule(Name=RULE)["State"]
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics",
-        Key={"collection_id": {"S": f"session#{RULE}"}},
+        TableName=SESSION_TABLE,
+        Key=SESSION_KEY,
         ConsistentRead=True,
     )
     return state, set(item.get("Item", {}).get("holds", {"M": {}})["M"])

@@ -9,26 +9,22 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from collector.collect import handle
 
 from tests.aws_names import REGION, RULE
-from tests.faults.lambda_runs import container_for
-from tests.lambda_context import LambdaContext
+from tests.faults.lambda_runs import off_switch_run
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule, start_session
-from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.functional
 GRACE = 5  # seconds, both sides (the trays' config, the function's environment)
 POLL = 1  # seconds, Tray's PIPELINE_TRAY_POLL_SECONDS
-KEY = {"collection_id": {"S": session_key(RULE)}}
+KEY = SESSION_KEY
 
 
 @pytest.fixture
@@ -47,17 +43,15 @@ def devices(endpoint: str, stack: dict[str, str], tmp_path: Path) -> Iterator[di
 
 def session_item() -> dict[str, Any]:
     found: dict[str, Any] = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key=KEY, ConsistentRead=True
+        TableName=SESSION_TABLE, Key=KEY, ConsistentRead=True
     )["Item"]
     return found
 
 
-def scheduled(at: float, stack: dict[str, str], now: float) -> dict[str, Any]:
-    """One scheduled run of the function at `now`, as the rule delivers it."""
+def scheduled(now: float) -> dict[str, Any]:
+    """One scheduled run of the off switch at `now`, as the rule delivers it."""
     endpoint = os.environ["AWS_ENDPOINT_URL"]  # the emulator's, set by the stack fixture
-    container = container_for(endpoint, stack, CLOCK_SKEW_SECONDS=str(GRACE))
-    event = {"time": datetime.fromtimestamp(int(at), UTC).isoformat(), "id": str(uuid.uuid4())}
-    return handle(event, LambdaContext(), container, now=now)
+    return off_switch_run(endpoint, now, CLOCK_SKEW_SECONDS=str(GRACE))
 
 
 def test_a_killed_devices_hold_ends_for_the_other_panel_and_the_function_at_one_instant(
@@ -84,12 +78,12 @@ def test_a_killed_devices_hold_ends_for_the_other_panel_and_the_function_at_one_
     desktop.wait_line("Off — costs $0", after=following)
     desktop.stop()  # from here on only the function acts on the record
 
-    # The function, given the same record: it collects until that instant and not from it on.
-    boto3.client("dynamodb", region_name=REGION).put_item(TableName="InfraMetrics", Item=item)
+    # The off switch, given the same record: it leaves the rule on until that instant only.
+    boto3.client("dynamodb", region_name=REGION).put_item(TableName=SESSION_TABLE, Item=item)
     boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
-    before = scheduled(off - 1, stack, now=off - 0.001)
-    assert before["collected"] is True
+    before = scheduled(now=off - 0.001)
+    assert before["rule_disabled"] is False
     assert rule()[0] == "ENABLED"
-    at = scheduled(off, stack, now=off)
-    assert (at["collected"], at["reason"]) == (False, "no live hold")
+    at = scheduled(now=off)
+    assert (at["rule_disabled"], at["reason"]) == (True, "no live hold")
     assert rule()[0] == "DISABLED"

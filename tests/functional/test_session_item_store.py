@@ -9,18 +9,19 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.aws_names import REGION, RULE
+from tests.aws_names import REGION
+from tests.template_resources import SESSION_KEY
 from tray_app.app import config
 from tray_app.app.executor import Executor
 from tray_app.aws.client_session import AwsSession
-from tray_app.aws.holds_store import HoldStore, session_key
+from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.core.errors import AwsError
 from tray_app.core.events import Done, Failed, Join, Leave
 from tray_app.core.holds import Judge, hold_for
 
 pytestmark = pytest.mark.functional
-KEY = {"collection_id": {"S": session_key(RULE)}}
+KEY = SESSION_KEY
 ODD = {"M": {"lapses": {"S": "when the build is green"}, "by": {"S": "a newer tray"}}}
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from tests.aws_names import REGION, RULE
 from tests.faults.fault_proxy import FaultProxy
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule
-from tray_app.aws.holds_store import session_key
 
 pytestmark = pytest.mark.functional
 Device = Callable[[str], Tray]
@@ -75,7 +75,7 @@ def wait_polls(proxy: FaultProxy, name: str, count: int, timeout: float = 20) ->
 
 def holders() -> list[str]:
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key={"collection_id": {"S": session_key(RULE)}}
+        TableName=SESSION_TABLE, Key=SESSION_KEY
     )
     return sorted(
         h["M"]["name"]["S"] for h in item.get("Item", {}).get("holds", {"M": {}})["M"].values()

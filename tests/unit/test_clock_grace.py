@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from unittest.mock import create_autospec
 
-from collector.settings import DEFAULT_CLOCK_SKEW_SECONDS
+from off_switch import DEFAULT_CLOCK_SKEW_SECONDS
 
 from tests.template_resources import default
 from tray_app.app import clock_grace, config
+from tray_app.aws.lambda_package import SESSION_TEMPLATE
 from tray_app.aws.pipeline import Pipeline
 from tray_app.core.errors import AwsError
 from tray_app.core.holds import SKEW_SECONDS
 
 
 def test_the_templates_default_is_the_functions_and_the_trays() -> None:
-    assert int(default("ClockSkewSeconds")) == DEFAULT_CLOCK_SKEW_SECONDS == SKEW_SECONDS
+    assert (
+        int(default("ClockSkewSeconds", SESSION_TEMPLATE))
+        == DEFAULT_CLOCK_SKEW_SECONDS
+        == SKEW_SECONDS
+    )
     assert config.load({}, env={}).clock_skew_seconds == SKEW_SECONDS
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from collector.event import BadEventError, Trigger, deadline_passed, parse_event
+from collector.event import BadEventError, Trigger, parse_event
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -17,13 +17,11 @@ def test_aws_scheduled_event_sample_gives_time_and_id() -> None:
     trigger = parse_event(load("scheduled_event.json"))
     assert trigger.scheduled_time == datetime(2015, 10, 8, 16, 53, 6, tzinfo=UTC)
     assert trigger.event_id == "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"
-    assert trigger.session_deadline is None
     assert trigger.ignored is None
 
 
-def test_our_rule_target_input_with_a_session_deadline() -> None:
+def test_an_older_trays_deadline_in_the_collectors_input_is_ignored() -> None:
     trigger = parse_event(load("scheduled_with_deadline.json"))
-    assert trigger.session_deadline == 1_795_701_600
     assert trigger.event_id is not None
     assert trigger.scheduled_time is not None
 
@@ -40,7 +38,7 @@ def test_our_rule_target_input_with_a_session_deadline() -> None:
     ],
 )
 def test_events_without_our_fields_are_a_direct_invoke(event: Any, ignored: str | None) -> None:
-    assert parse_event(event) == Trigger(None, None, None, ignored=ignored)
+    assert parse_event(event) == Trigger(None, None, ignored=ignored)
 
 
 def test_console_test_event_file_is_a_direct_invoke() -> None:
@@ -50,10 +48,6 @@ def test_console_test_event_file_is_a_direct_invoke() -> None:
 @pytest.mark.parametrize(
     ("event", "message"),
     [
-        ({"session_deadline": "1795701600"}, "session_deadline must be integer Unix seconds"),
-        ({"session_deadline": 17.5}, "session_deadline must be integer Unix seconds"),
-        ({"session_deadline": True}, "session_deadline must be integer Unix seconds"),
-        ({"session_deadline": [1]}, "session_deadline must be integer Unix seconds"),
         ({"time": 12}, "time must be an ISO-8601 string"),
         ({"time": "yesterday"}, "time must be an ISO-8601 string"),
         ({"time": "2026-11-26T10:00:00"}, "time must carry a time zone"),
@@ -67,18 +61,3 @@ def test_known_fields_of_the_wrong_type_are_a_bad_event(
 ) -> None:
     with pytest.raises(BadEventError, match=message):
         parse_event(event)
-
-
-@pytest.mark.parametrize(
-    ("deadline", "now", "passed"),
-    [
-        (None, 2_000_000_000.0, False),
-        (1000, 999.9, False),
-        (1000, 1000.0, True),
-        (1000, 1000.1, True),
-        (0, 5.0, True),
-    ],
-)
-def test_deadline_passed(deadline: int | None, now: float, passed: bool) -> None:
-    trigger = Trigger(session_deadline=deadline, scheduled_time=None, event_id=None, ignored=None)
-    assert deadline_passed(trigger, now) is passed

@@ -1,24 +1,21 @@
-"""One contract for the session item: the function's reader (collector/holds.py) is the
-reference, and the tray's reader and writer (tray_app/core/session_item.py, core/holds.py) must
-mean exactly what it means. Hypothesis writes items both ways and compares."""
+"""One contract for the session record: the off switch reads it with the tray's own reader
+(tray_app/core/session_record.py ships in its zip), and its decision must flip exactly where the
+tray says it will (core/holds.py `function_deadline`). Hypothesis writes records and compares."""
 
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 from typing import Any
 
-from collector import holds as fn
-from collector.event import Trigger
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from off_switch import live_holds, switches_off
 
 from tray_app.core import holds as tray
-from tray_app.core.session_item import UnreadableItemError, read_item, write_item
+from tray_app.core.session_record import UnreadableItemError, read_item, released_item, write_item
 
 T0 = 1_795_700_000
-KEY = "session#data-collector-schedule"
-SCHEDULED = Trigger(None, datetime(2026, 11, 26, 13, 35, tzinfo=UTC), "8a1e7a4f", None)
+KEY = "data-collector-schedule"
 ELSEWHERE = tray.Judge("\x00no device")  # no holder shares its device: every hold gets grace
 
 instants = st.one_of(
@@ -45,46 +42,40 @@ def tray_holds(draw: st.DrawFn) -> tuple[tray.Hold, ...]:
     )
 
 
-def both_read(item: dict[str, Any]) -> tuple[fn.Session, tray.Shared]:
-    return fn.parse_session(item), read_item(item).shared
-
-
 @settings(max_examples=300)
 @given(tray_holds(), st.integers(0, 10**6), instants, skews)
-def test_holds_the_tray_writes_are_live_for_both_readers_at_the_same_instants(
+def test_holds_the_tray_writes_are_live_for_the_off_switch_as_the_tray_says(
     written: tuple[tray.Hold, ...], version: int, now: float, skew: int
 ) -> None:
-    item = write_item(KEY, tray.Shared(written, version), "desk", T0)
-    session, shared = both_read(item)
-    assert shared == tray.Shared(tuple(sorted(written, key=lambda h: h.holder)), version)
-    assert session.version == version and not session.notes
-    by_function = {h.holder for h in session.holds if fn.is_live(h, now, skew)}
-    assert by_function == {h.holder for h in shared.holds if tray.function_sees(h, now, skew)}
+    found = read_item(write_item(KEY, tray.Shared(written, version), "desk", T0))
+    assert found.shared == tray.Shared(tuple(sorted(written, key=lambda h: h.holder)), version)
+    by_switch = set(live_holds(found, now, skew))
     judge = tray.Judge(ELSEWHERE.holder, skew)
-    assert by_function == {h.holder for h in tray.live(shared, now, judge)}
-    assert fn.decide(SCHEDULED, session, now, skew).collect is bool(by_function)
+    assert by_switch == {h.holder for h in tray.live(found.shared, now, judge)}
+    assert switches_off(found, None, now, skew) is not by_switch
 
 
 @settings(max_examples=300)
 @given(tray_holds(), instants, skews)
-def test_the_trays_function_deadline_is_the_instant_the_functions_decision_flips(
+def test_the_trays_function_deadline_is_the_instant_the_off_switch_decision_flips(
     written: tuple[tray.Hold, ...], now: float, skew: int
 ) -> None:
-    item = write_item(KEY, tray.Shared(written, 1), "desk", T0)
-    session, shared = both_read(item)
-    deadline = tray.function_deadline(shared, now, skew)
+    found = read_item(write_item(KEY, tray.Shared(written, 1), "desk", T0))
+    deadline = tray.function_deadline(found.shared, now, skew)
 
-    def collects(at: float) -> bool:
-        return fn.decide(SCHEDULED, session, at, skew).collect
+    def keeps_on(at: float) -> bool:
+        return not switches_off(found, None, at, skew)
 
     if deadline is None:
-        assert not collects(now)
+        assert not keeps_on(now)
         return
     assert deadline > now
-    assert collects(now) and collects(math.nextafter(deadline, -math.inf))
-    assert not collects(deadline)
-    event = tray.event_deadline(shared, now, skew)
+    assert keeps_on(now) and keeps_on(math.nextafter(deadline, -math.inf))
+    assert not keeps_on(deadline)
+    event = tray.event_deadline(found.shared, now, skew)
     assert event is not None and event >= deadline and event - deadline < 1
+    # The copy in the off switch's input decides the same way once the record is unreadable.
+    assert switches_off(None, event, event, skew) and not switches_off(None, event, now, skew)
 
 
 # ---- any item at all, as a hand, an older or a newer writer may leave it ----
@@ -109,7 +100,7 @@ hold_values = st.one_of(fields.map(lambda f: {"M": f}), values)
 
 @st.composite
 def any_items(draw: st.DrawFn) -> dict[str, Any]:
-    item: dict[str, Any] = {"collection_id": {"S": KEY}}
+    item: dict[str, Any] = {"rule": {"S": KEY}}
     item["version"] = draw(
         st.one_of(
             values,
@@ -127,35 +118,9 @@ def any_items(draw: st.DrawFn) -> dict[str, Any]:
     return item
 
 
-@settings(max_examples=500)
-@given(any_items(), instants, skews)
-def test_both_readers_accept_the_same_items_and_read_the_same_holds(
-    item: dict[str, Any], now: float, skew: int
-) -> None:
-    try:
-        session = fn.parse_session(item)
-    except fn.UnreadableSessionError:
-        session = None
-    try:
-        read = read_item(item)
-    except UnreadableItemError:
-        read = None
-    assert (session is None) == (read is None)
-    if session is None or read is None:
-        return
-    assert session.version == read.shared.version
-    assert {(h.holder, h.name, h.lapses) for h in session.holds} == {
-        (h.holder, h.name, h.lapses) for h in read.shared.holds
-    }
-    assert set(session.unread) == set(read.kept_holds)
-    assert {h.holder for h in session.holds if fn.is_live(h, now, skew)} == {
-        h.holder for h in read.shared.holds if tray.function_sees(h, now, skew)
-    }
-
-
 @settings(max_examples=300)
 @given(any_items(), tray_holds())
-def test_a_hold_either_side_cannot_parse_survives_its_rewrites(
+def test_a_hold_no_reader_can_parse_survives_its_rewrites(
     item: dict[str, Any], joining: tuple[tray.Hold, ...]
 ) -> None:
     try:
@@ -167,9 +132,8 @@ def test_a_hold_either_side_cannot_parse_survives_its_rewrites(
     shared = tray.Shared((*read.shared.holds, *joining), read.shared.version + 1)
     rewritten = write_item(KEY, shared, "desk", T0, carried=read)
     assert {h: rewritten["holds"]["M"][h] for h in unread} == unread
-    assert rewritten.get("added_by_a_newer_tray") == item.get("added_by_a_newer_tray")
-    # ... then the function prunes it: the holds neither could read are still there, unchanged.
-    session = fn.parse_session(rewritten)
-    pruned = fn.pruned_item(rewritten, session)
-    assert {h: pruned["holds"]["M"][h] for h in unread} == unread
-    assert set(read_item(pruned).kept_holds) >= set(unread)
+    assert "added_by_a_newer_tray" not in rewritten  # not part of the record: dropped
+    # ... then the off switch releases it: the holds no reader could parse are still there.
+    released = released_item(KEY, read_item(rewritten), "off-switch", T0)
+    assert {h: released["holds"]["M"][h] for h in unread} == unread
+    assert set(read_item(released).kept_holds) >= set(unread)

@@ -35,7 +35,7 @@ def test_any_event_is_a_trigger_or_a_bad_event(event: Any) -> None:
         trigger = parse_event(event)
     except BadEventError:
         return
-    assert trigger.session_deadline is None or isinstance(trigger.session_deadline, int)
+    assert trigger.event_id is None or isinstance(trigger.event_id, str)
 
 
 @given(st.integers(min_value=0, max_value=2**40), st.uuids())
@@ -43,7 +43,7 @@ def test_a_valid_event_round_trips(deadline: int, event_id: Any) -> None:
     trigger = parse_event(
         {"session_deadline": deadline, "time": "2026-11-26T14:05:00Z", "id": str(event_id)}
     )
-    assert (trigger.session_deadline, trigger.event_id) == (deadline, str(event_id))
+    assert trigger.event_id == str(event_id)  # an older tray's deadline is ignored
     assert trigger.scheduled_time is not None and trigger.scheduled_time.minute == 5
 
 

@@ -31,12 +31,11 @@ INVOCATION = Invocation(
     "data-collector", "$LATEST", "req-1", cold_start=True, remaining_time_ms=59000
 )
 SCHEDULED = Trigger(
-    session_deadline=1_795_701_600,
     scheduled_time=datetime(2026, 11, 26, 13, 55, 0, tzinfo=UTC),
     event_id="evt-1",
     ignored=None,
 )
-DIRECT = Trigger(None, None, None, None)
+DIRECT = Trigger(None, None, None)
 NOW = datetime(2026, 11, 26, 14, 0, 7, tzinfo=UTC).timestamp() + 0.9
 
 
@@ -48,7 +47,7 @@ def test_scheduled_runs_use_the_schedule_time_and_event_id() -> None:
 def test_direct_runs_use_now_and_the_request_id() -> None:
     assert collection_time(DIRECT, NOW) == datetime(2026, 11, 26, 14, 0, 7, tzinfo=UTC)
     assert collection_id(DIRECT, "req-1") == "req-1"
-    event_id_without_time = Trigger(None, None, "evt-1", None)
+    event_id_without_time = Trigger(None, "evt-1", None)
     assert collection_id(event_id_without_time, "req-1") == "req-1"
 
 
@@ -83,7 +82,6 @@ def test_record_schema() -> None:
         "request_id": "req-1",
         "cold_start": True,
         "remaining_time_ms": 59000,
-        "session_deadline": 1_795_701_600,
     }
     assert TTL_SECONDS == 604_800
 

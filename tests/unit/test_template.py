@@ -3,10 +3,11 @@
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cfnlint.api import ManualArgs, lint_file
 
 from tests.template_resources import default, load_template, resource
-from tray_app.aws.lambda_package import TEMPLATE
+from tray_app.aws.lambda_package import SESSION_TEMPLATE, TEMPLATE
 
 
 def statements() -> list[dict[str, Any]]:
@@ -16,9 +17,10 @@ def statements() -> list[dict[str, Any]]:
     return result
 
 
-def test_cfn_lint_finds_nothing_including_informational_checks() -> None:
+@pytest.mark.parametrize("template", [TEMPLATE, SESSION_TEMPLATE], ids=lambda p: p.name)
+def test_cfn_lint_finds_nothing_including_informational_checks(template: Path) -> None:
     matches = lint_file(
-        Path(TEMPLATE), ManualArgs(regions=["eu-west-1", "us-east-1"], include_checks=["I"])
+        Path(template), ManualArgs(regions=["eu-west-1", "us-east-1"], include_checks=["I"])
     )
     assert [str(m) for m in matches] == []
 
@@ -36,14 +38,7 @@ def test_function_settings() -> None:
     assert fn["Runtime"] == "python3.13"
     assert fn["Handler"] == "data_collector.lambda_handler"
     assert (fn["MemorySize"], fn["Timeout"]) == (128, 60)
-    assert set(fn["Environment"]["Variables"]) == {
-        "S3_BUCKET",
-        "DYNAMODB_TABLE",
-        "REGION",
-        "RULE_NAME",
-        "CLOCK_SKEW_SECONDS",
-    }
-    assert fn["Environment"]["Variables"]["CLOCK_SKEW_SECONDS"] == {"Ref": "ClockSkewSeconds"}
+    assert set(fn["Environment"]["Variables"]) == {"S3_BUCKET", "DYNAMODB_TABLE", "REGION"}
     assert fn["Code"] == {"S3Bucket": {"Ref": "CodeS3Bucket"}, "S3Key": {"Ref": "CodeS3Key"}}
 
 
@@ -99,33 +94,31 @@ def test_table_is_on_demand_with_ttl_and_a_newest_first_index() -> None:
     assert types["timestamp"] == "N"
 
 
+def test_the_off_switch_settings() -> None:
+    fn = resource("OffSwitchFunction", SESSION_TEMPLATE)
+    assert (fn["Runtime"], fn["Handler"]) == ("python3.13", "off_switch.lambda_handler")
+    assert set(fn["Environment"]["Variables"]) == {
+        "RULE_NAME",
+        "SESSION_TABLE",
+        "REGION",
+        "CLOCK_SKEW_SECONDS",
+    }
+    assert fn["Environment"]["Variables"]["CLOCK_SKEW_SECONDS"] == {"Ref": "ClockSkewSeconds"}
+
+
 def test_the_clock_skew_margin_is_a_bounded_number_of_three_minutes() -> None:
-    skew = load_template()["Parameters"]["ClockSkewSeconds"]
+    skew = load_template(SESSION_TEMPLATE)["Parameters"]["ClockSkewSeconds"]
     assert (skew["Type"], skew["Default"], skew["MinValue"]) == ("Number", 180, 0)
 
 
-def test_role_grants_exactly_five_narrow_permissions() -> None:
+def test_role_grants_exactly_three_narrow_permissions() -> None:
     by_sid = {s["Sid"]: s for s in statements()}
-    assert set(by_sid) == {
-        "WriteMetricsObjects",
-        "WriteMetricsItems",
-        "ReadTheStudySession",
-        "SwitchOwnRuleOff",
-        "WriteOwnLogs",
-    }
+    assert set(by_sid) == {"WriteMetricsObjects", "WriteMetricsItems", "WriteOwnLogs"}
     assert by_sid["WriteMetricsObjects"]["Action"] == "s3:PutObject"
     assert by_sid["WriteMetricsObjects"]["Resource"] == {
         "Fn::Sub": "arn:${AWS::Partition}:s3:::${BucketName}/metrics-*"
     }
     assert by_sid["WriteMetricsItems"]["Action"] == "dynamodb:PutItem"
-    read = by_sid["ReadTheStudySession"]
-    assert read["Action"] == "dynamodb:GetItem"  # one action, not a list that could grow
-    assert read["Resource"] == {"Fn::GetAtt": ["MetricsTable", "Arn"]}
-    assert read["Condition"] == {
-        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [{"Fn::Sub": "session#${RuleName}"}]}
-    }
-    assert by_sid["SwitchOwnRuleOff"]["Action"] == "events:DisableRule"
-    assert by_sid["SwitchOwnRuleOff"]["Resource"]["Fn::Sub"].endswith(":rule/${RuleName}")
     assert sorted(by_sid["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     for statement in statements():
         assert statement["Effect"] == "Allow"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -192,3 +193,25 @@ def _pick(
     if key in file_values:
         return file_values[key], f"file {file}"
     return spec.default, "default"
+
+
+def save_names(path: Path, names: Mapping[str, str]) -> list[str]:
+    """Write `names` (keys of KEYS) into the TOML file at `path`, keeping its other lines; returns
+    the keys whose value changed. Later commands then use them without flags."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    current = read_file(path, required=False)
+    changed = [key for key, value in names.items() if current.get(key) != value]
+    for key in changed:
+        line = f"{key} = {json.dumps(names[key])}"  # a JSON string is a TOML basic string
+        at = next((n for n, text in enumerate(lines) if text.split("=")[0].strip() == key), None)
+        if at is None:
+            lines.append(line)
+        else:
+            lines[at] = line
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed

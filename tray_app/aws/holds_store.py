@@ -1,9 +1,9 @@
-"""The shared study session as one item in the metrics table, changed only by conditional write.
+"""The shared study session as one item in the session table of ours (session-control.yaml),
+changed only by conditional write.
 
 EventBridge has no compare-and-set, DynamoDB has: every change is read (strongly consistent) →
 plan → PutItem on condition that `version` is still what we read. Two clients changing the
 session at once: one write lands, the other reads again and plans anew, so no hold is lost.
-The item has no `record_type`, so it stays out of the newest-first metrics index.
 """
 
 from __future__ import annotations
@@ -18,24 +18,24 @@ from botocore.exceptions import ClientError
 
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.error_messages import error_code
-from tray_app.core.errors import AwsError
+from tray_app.core.errors import AwsError, NotConnectedError, NotFoundError
 from tray_app.core.holds import Change, Shared
 from tray_app.core.resolved_config import Config
-from tray_app.core.session_item import ReadItem, UnreadableItemError, read_item, write_item
+from tray_app.core.session_record import (
+    ReadItem,
+    UnreadableItemError,
+    read_item,
+    record_key,
+    write_item,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "session#"
 MAX_WRITES = 12  # conflicting writers, each retried after a short random pause
 CONFLICT = "ConditionalCheckFailedException"
-
-
-def session_key(rule: str) -> str:
-    """The item's `collection_id`: one session per rule, so two pipelines can share a table."""
-    return KEY_PREFIX + rule
 
 
 class HoldStore:
@@ -45,10 +45,10 @@ class HoldStore:
         self, aws: AwsSession, config: Config, pause: Callable[[float], None] = time.sleep
     ) -> None:
         self.aws = aws
-        self.table = config.table
-        self.key = session_key(config.rule)
+        self.table = config.session_table
+        self.rule = config.rule
         self._pause = pause
-        self._where = f"table {config.table} in {aws.region}"
+        self._where = f"table {self.table} in {aws.region}"
         self._noted: set[str] = set()  # kept holds already logged: a poll must not repeat them
 
     @property
@@ -61,24 +61,29 @@ class HoldStore:
         return self._read().shared
 
     def _read(self) -> ReadItem:
-        with self.aws.calling("read the study session", self._where):
-            answer = self._dynamodb.get_item(
-                TableName=self.table,
-                Key={"collection_id": {"S": self.key}},
-                ConsistentRead=True,
-            )
+        try:
+            with self.aws.calling("read the study session", self._where):
+                answer = self._dynamodb.get_item(
+                    TableName=self.table, Key=record_key(self.rule), ConsistentRead=True
+                )
+        except NotFoundError as err:
+            raise NotConnectedError(
+                f"rule {self.rule} has no session control yet ({self._where} not found): "
+                "run `pipeline-tray connect`"
+            ) from err
         try:
             found = read_item(answer.get("Item"))
         except UnreadableItemError as err:
             # Said once, as one error: retrying the write cannot make the item readable.
             raise AwsError(
-                f"the study session item {self.key} in {self._where} cannot be read: {err}; "
+                f"the study session record of rule {self.rule} in {self._where} cannot be read: "
+                f"{err}; "
                 "fix or delete that item (the next start writes a new one)"
             ) from err
         for note in found.notes:
             if note not in self._noted:
                 self._noted.add(note)
-                log.warning("study session item %s: %s", self.key, note)
+                log.warning("study session of rule %s: %s", self.rule, note)
         return found
 
     def update(
@@ -97,7 +102,7 @@ class HoldStore:
             if change is None:
                 return current, None
             written = Shared(change.shared.holds, current.version + 1)
-            item = write_item(self.key, written, writer, now, carried=found)
+            item = write_item(self.rule, written, writer, now, carried=found)
             if self._put(item, current.version):
                 return current, Change(written, change.rule_on)
             # Someone else wrote first: back off a little at random so we do not collide again.
@@ -110,7 +115,10 @@ class HoldStore:
     def _put(self, item: dict[str, Any], expected: int) -> bool:
         """True when written; False when another client changed the session first."""
         condition: dict[str, Any] = (
-            {"ConditionExpression": "attribute_not_exists(collection_id)"}
+            {
+                "ConditionExpression": "attribute_not_exists(#key)",
+                "ExpressionAttributeNames": {"#key": "rule"},
+            }
             if expected == 0
             else {
                 "ConditionExpression": "#version = :expected",

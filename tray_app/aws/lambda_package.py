@@ -1,4 +1,8 @@
-"""Package lambda_function/ as a deterministic zip: the same source always gives the same bytes."""
+"""Package lambda_function/ as a deterministic zip: the same source always gives the same bytes.
+
+The zip also carries the session record's reader (tray_app/core/session_record.py and the holds
+it judges by), so the off switch reads the record with the tray's own code.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tray_app.bundled import bundled
+from tray_app.core import holds, session_record
 
 LAMBDA_SOURCE = bundled("lambda_function")
 TEMPLATE = bundled("template.yaml")
+SESSION_TEMPLATE = bundled("session-control.yaml")
+# Pure modules of ours the off switch imports, by their path inside the zip.
+SHARED_MODULES = {
+    "tray_app/__init__.py": None,
+    "tray_app/core/__init__.py": None,
+    "tray_app/core/holds.py": holds,
+    "tray_app/core/session_record.py": session_record,
+}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
@@ -46,12 +59,15 @@ def build(source: Path | None = None) -> Package:
     files = source_files(source)
     if not files:
         raise FileNotFoundError(f"no Python files in {source}")
+    entries = {path.relative_to(source).as_posix(): path.read_bytes() for path in files}
+    for name, module in SHARED_MODULES.items():
+        entries[name] = Path(module.__file__).read_bytes() if module and module.__file__ else b""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=FIXED_TIME)
+        for name, data in sorted(entries.items()):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, data, compresslevel=9)
     body = buffer.getvalue()
     return Package(body=body, sha256=hashlib.sha256(body).hexdigest())

@@ -1,4 +1,5 @@
-"""The calls a study session makes: read and switch the rule, invoke the function, read metrics."""
+"""The calls a study session makes: read and switch the rule, write the off switch's deadline copy,
+invoke the function, read metrics. The user's own target is never written."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.metrics_reader import MetricsReader
-from tray_app.aws.target_input import deadline_of, with_deadline
-from tray_app.core.errors import AwsError
+from tray_app.aws.target_input import OFF_SWITCH_ID, deadline_of, off_switch_target
+from tray_app.core.errors import AwsError, NotConnectedError
 from tray_app.core.holds import SKEW_SECONDS
 from tray_app.core.resolved_config import Config
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
 
@@ -43,6 +43,7 @@ class Pipeline:
         self.function = config.function
         self.table = config.table
         self._where = f"in {aws.region}"
+        self._metrics = MetricsReader(aws, config.table, config.bucket)
 
     @property
     def _events(self) -> EventBridgeClient:
@@ -54,11 +55,6 @@ class Pipeline:
         client: LambdaClient = self.aws.client("lambda")
         return client
 
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        client: DynamoDBClient = self.aws.client("dynamodb")
-        return client
-
     def rule_enabled(self) -> bool:
         """True when the rule is ENABLED (one DescribeRule, a free call: safe to poll)."""
         with self.aws.calling("read the rule", f"rule {self.rule} {self._where}"):
@@ -66,46 +62,56 @@ class Pipeline:
         return state == "ENABLED"
 
     def session_deadline(self) -> int | None:
-        """The deadline stored in the rule's Lambda target input, or None."""
-        return deadline_of(self._lambda_target())
+        """The deadline copy in the off switch's target input; None without one."""
+        target = self.off_switch()
+        return deadline_of(target) if target is not None else None
 
     def start(self, deadline: int | None) -> None:
-        """Store the deadline in the target input, then enable the rule."""
+        """Store the deadline copy in the off switch's input, then enable the rule."""
         self.write_deadline(deadline)
         with self.aws.calling("enable the rule", f"rule {self.rule} {self._where}"):
             self._events.enable_rule(Name=self.rule)
 
     def write_deadline(self, deadline: int | None) -> None:
-        """Store (or with None, clear) the deadline, keeping the target's Id, Arn and settings."""
-        target = with_deadline(self._lambda_target(), deadline)
-        with self.aws.calling("update the rule's target", f"rule {self.rule} {self._where}"):
+        """Store (or with None, clear) the deadline copy; only our own target is written."""
+        target = self.off_switch()
+        if target is None:
+            raise self.not_connected()
+        self._put_off_switch(target["Arn"], deadline)
+
+    def stop(self) -> None:
+        """Disable the rule first (that is what stops the cost), then clear the deadline copy.
+        A rule without our off switch is only disabled."""
+        with self.aws.calling("disable the rule", f"rule {self.rule} {self._where}"):
+            self._events.disable_rule(Name=self.rule)
+        target = self.off_switch()
+        if target is not None and deadline_of(target) is not None:
+            self._put_off_switch(target["Arn"], None)
+
+    def off_switch(self) -> dict[str, Any] | None:
+        """The rule's target of ours (the off switch), or None when the rule is not connected."""
+        with self.aws.calling("read the rule's targets", f"rule {self.rule} {self._where}"):
+            targets = self._events.list_targets_by_rule(Rule=self.rule)["Targets"]
+        return next((dict(t) for t in targets if t["Id"] == OFF_SWITCH_ID), None)
+
+    def not_connected(self) -> NotConnectedError:
+        """The error that says the one command to run."""
+        return NotConnectedError(
+            f"rule {self.rule} {self._where} has no off switch yet, so a forgotten session would "
+            "run on: run `pipeline-tray connect` (it adds the session control and changes "
+            "nothing of yours)"
+        )
+
+    def _put_off_switch(self, arn: str, deadline: int | None) -> None:
+        target = off_switch_target(arn, deadline)
+        with self.aws.calling("update the off switch's target", f"rule {self.rule} {self._where}"):
             answer = self._events.put_targets(Rule=self.rule, Targets=[target])  # type: ignore[list-item]
         if answer.get("FailedEntryCount"):
             failed = answer.get("FailedEntries", [{}])[0]
             raise AwsError(
-                f"could not update the target of rule {self.rule}: "
+                f"could not update the off switch's target on rule {self.rule}: "
                 f"{failed.get('ErrorCode', '')} {failed.get('ErrorMessage', '')}".strip()
             )
-
-    def stop(self) -> None:
-        """Disable the rule first (that is what stops the cost), then clear the deadline."""
-        with self.aws.calling("disable the rule", f"rule {self.rule} {self._where}"):
-            self._events.disable_rule(Name=self.rule)
-        self.write_deadline(None)
-
-    def _lambda_target(self) -> dict[str, Any]:
-        with self.aws.calling("read the rule's targets", f"rule {self.rule} {self._where}"):
-            targets = self._events.list_targets_by_rule(Rule=self.rule)["Targets"]
-        lambdas = [t for t in targets if ":lambda:" in t["Arn"] and ":function:" in t["Arn"]]
-        named = [
-            t for t in lambdas if t["Arn"].split(":function:")[1].split(":")[0] == self.function
-        ]
-        chosen = named or lambdas
-        if not chosen:
-            raise AwsError(
-                f"rule {self.rule} {self._where} has no Lambda target: run `pipeline-tray deploy`"
-            )
-        return dict(chosen[0])
 
     def invoke(self) -> InvokeResult:
         """Run the function now and wait for its result (RequestResponse)."""
@@ -128,31 +134,32 @@ class Pipeline:
         return InvokeResult(payload=payload, log_tail=tail)
 
     def function_clock_skew(self) -> int | None:
-        """The clock grace the function is configured with: its CLOCK_SKEW_SECONDS, or its
+        """The clock grace the off switch is configured with: its CLOCK_SKEW_SECONDS, or its
         default (equal to ours, tests/unit/test_template.py) when unset; None when it is not a
-        whole number >= 0 (the function then refuses to run, and says so itself)."""
-        with self.aws.calling(
-            "read the function's settings", f"function {self.function} {self._where}"
-        ):
-            answer = self._lambda.get_function_configuration(FunctionName=self.function)
+        whole number >= 0 (the off switch then refuses to run, and says so itself)."""
+        target = self.off_switch()
+        if target is None:
+            raise self.not_connected()
+        with self.aws.calling("read the off switch's settings", f"rule {self.rule} {self._where}"):
+            answer = self._lambda.get_function_configuration(FunctionName=target["Arn"])
         raw = answer.get("Environment", {}).get("Variables", {}).get("CLOCK_SKEW_SECONDS")
         text = "" if raw is None else str(raw).strip()
         if not text:
             return SKEW_SECONDS
         try:
-            value = int(text)  # as collector/settings.py reads it
+            value = int(text)  # as lambda_function/off_switch.py reads it
         except ValueError:
             return None
         return value if value >= 0 else None
 
     def latest_metric(self) -> dict[str, Any] | None:
-        """The newest record: one Query on the newest-first index, never a Scan."""
+        """The newest record (metrics_reader.py says from where)."""
         found = self.recent_metrics(1)
         return found[0] if found else None
 
     def recent_metrics(self, count: int) -> list[dict[str, Any]]:
-        """The newest `count` records, newest first, in one Query."""
-        return MetricsReader(self.aws, self.table).recent(count)
+        """The newest `count` records, newest first."""
+        return self._metrics.recent(count)
 
 
 def _log_tail(log_result: str | None) -> list[str]:

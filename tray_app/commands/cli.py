@@ -12,7 +12,7 @@ from typing import TextIO
 from tray_app import APP_NAME
 from tray_app.app import config, log_setup
 from tray_app.app.state_files import default_state_dir
-from tray_app.commands import report_command, tray_command
+from tray_app.commands import connect_command, report_command, tray_command
 from tray_app.commands import session_command as session_commands
 from tray_app.commands import stack_command as stack_commands
 from tray_app.commands.closed_pipe import run_quietly
@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
         "destroy", parents=[parent], help="empty the metrics bucket and delete the stack"
     )
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    commands.add_parser(
+        "connect",
+        parents=[parent],
+        help="add the session control (an off switch of ours) to a rule you built yourself",
+    )
+    commands.add_parser("disconnect", parents=[parent], help="remove exactly what connect added")
     report = commands.add_parser(
         "report", parents=[parent], help="the study report: charts in one HTML file"
     )
@@ -186,6 +192,8 @@ COMMANDS: dict[str, Command] = {
     "latest": lambda c, out, a: session_commands.latest(c, out, as_json=a.json),
     "deploy": lambda c, out, a: stack_commands.deploy(c, out, budget_email=a.budget_email),
     "destroy": lambda c, out, a: stack_commands.destroy(c, out, yes=a.yes),
+    "connect": lambda c, out, a: connect_command.connect(c, out),
+    "disconnect": lambda c, out, a: connect_command.disconnect(c, out),
     "report": lambda c, out, a: report_command.report(c, out, a.days, a.output, a.open),
 }
 

@@ -47,7 +47,7 @@ def write_report(
     start, end, _dates = report_model.period(days, now, zone)
     aws = AwsSession(config)
     try:
-        found = MetricsReader(aws, config.table).between(start, end)
+        found = MetricsReader(aws, config.table, config.bucket).between(start, end)
         records, reading = (
             found.records,
             Reading(found.pages, found.read_units, found.complete),

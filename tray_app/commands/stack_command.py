@@ -9,7 +9,9 @@ from typing import TextIO
 
 from tray_app.aws import lambda_package
 from tray_app.aws.client_session import AwsSession
+from tray_app.aws.session_control import drop_old_session_item
 from tray_app.aws.stack import StackGateway, WaitLimits
+from tray_app.commands.connect_command import add_session_control, remove_session_control, save
 from tray_app.core.errors import UsageError
 from tray_app.core.resolved_config import Config
 
@@ -21,7 +23,8 @@ def deploy(
     budget_email: str = "",
     limits: WaitLimits | None = None,
 ) -> int:
-    """Create or update the stack from template.yaml and lambda_function/; print its outputs."""
+    """Create or update the pipeline's stack from template.yaml and lambda_function/, then its
+    session control (as `connect` does); print the outputs and save the names used."""
     template = _read_template()
     try:
         package = lambda_package.build()
@@ -29,7 +32,8 @@ def deploy(
         raise UsageError(
             f"{err}: this installation is incomplete; reinstall pipeline-tray"
         ) from err
-    gateway = StackGateway(AwsSession(config), config.stack, limits)
+    aws = AwsSession(config)
+    gateway = StackGateway(aws, config.stack, limits)
     code_bucket = gateway.artifacts_bucket()
     sent = gateway.ensure_code(code_bucket, package.key, package.body)
     size_kb = len(package.body) / 1024
@@ -49,8 +53,6 @@ def deploy(
             "CodeS3Bucket": code_bucket,
             "CodeS3Key": package.key,
             "BudgetEmail": budget_email,
-            # the function's guard gives other clocks the same grace as our clients do
-            "ClockSkewSeconds": str(config.clock_skew_seconds),
         },
     )
     if result.action == "unchanged":
@@ -60,6 +62,11 @@ def deploy(
         print(f"{gateway.where} {result.action} ({result.status}, {elapsed:.1f} s)", file=out)
     for name, value in sorted(result.outputs.items()):
         print(f"  {name:<16} {value}", file=out)
+    if drop_old_session_item(aws, config.table, config.rule):
+        # The previous version kept the session in the metrics table; the new one has its own.
+        print(f"dropped the old session item session#{config.rule} from {config.table}", file=out)
+    add_session_control(aws, config, out, limits)
+    save(config, out, ("rule", "function", "table", "bucket", "stack"))
     return 0
 
 
@@ -72,8 +79,10 @@ def destroy(
     interactive: bool | None = None,
     limits: WaitLimits | None = None,
 ) -> int:
-    """Empty the metrics bucket (once confirmed), delete the stack and deploy's code bucket."""
-    gateway = StackGateway(AwsSession(config), config.stack, limits)
+    """Empty the metrics bucket (once confirmed), delete the session control, the stack and
+    deploy's code bucket."""
+    aws = AwsSession(config)
+    gateway = StackGateway(aws, config.stack, limits)
     if gateway.status() is None:
         print(f"{gateway.where} does not exist: nothing to destroy", file=out)
         return 0
@@ -90,6 +99,7 @@ def destroy(
     if bucket:
         count = gateway.empty_bucket(bucket)
         print(f"emptied s3://{bucket} ({count} objects)", file=out)
+    remove_session_control(aws, config, out, limits)
     gateway.delete()
     gateway.delete_bucket(gateway.artifacts_bucket())
     print(f"{gateway.where} deleted", file=out)

@@ -27,3 +27,7 @@ class CredentialsError(AwsError):
 
 class NotFoundError(AwsError):
     """The rule, function, table or bucket does not exist where we looked."""
+
+
+class NotConnectedError(AwsError):
+    """The rule exists but has no session control of ours: `pipeline-tray connect` adds it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,3 +32,13 @@ class Config:
     def from_aws_environment(self, key: str) -> bool:
         """True when `key` came from a standard AWS variable that boto3 reads by itself."""
         return self.origin.get(key, "").startswith("env AWS_")
+
+    @property
+    def session_table(self) -> str:
+        """The table of session records that `connect` makes for this rule."""
+        return f"pipeline-tray-sessions-{self.rule}"
+
+    @property
+    def session_stack(self) -> str:
+        """The stack that holds this rule's session control (a stack name allows [A-Za-z0-9-])."""
+        return "pipeline-tray-session-" + re.sub(r"[^A-Za-z0-9-]", "-", self.rule)

@@ -120,10 +120,27 @@ def metric_line(record: dict[str, Any] | None, now: float) -> str:
         parts.append(f"CPU {record['cpu_percent']:.1f} %")
     if isinstance(record.get("memory_used_percent"), int | float):
         parts.append(f"Mem {record['memory_used_percent']:.0f} %")
+    if not parts:  # a collector of the user's own: its numbers, by their own names
+        parts = [f"{name} {value:g}" for name, value in own_numbers(record)[:3]]
     stamp = record.get("timestamp")
     if isinstance(stamp, int | float):
         parts.append(f"{duration(now - stamp)} ago")
     return " · ".join(parts) or "a record without metrics"
+
+
+# Fields that say when or where a record is, not what was measured.
+NOT_MEASURED = frozenset({"timestamp", "expires_at", "ttl", "remaining_time_ms", "uptime_seconds"})
+
+
+def own_numbers(record: dict[str, Any]) -> list[tuple[str, float]]:
+    """The record's measured numbers by name, in its own order."""
+    return [
+        (name, value)
+        for name, value in record.items()
+        if isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and name not in NOT_MEASURED
+    ]
 
 
 def week_start(now: float, tz: tzinfo) -> float:

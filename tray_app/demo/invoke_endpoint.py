@@ -17,6 +17,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,7 +53,7 @@ class InvokeEndpoint:
         self.emulator_url = emulator_url
         self.region = region
         self._lambda = boto3.client("lambda", region_name=region, endpoint_url=emulator_url)
-        self._containers: dict[str, Any] = {}  # one warm container per function, as in Lambda
+        self._containers: dict[str, Callable[[Any, Any], Any]] = {}  # one warm container each
         self._run_lock = threading.Lock()  # one run at a time: the handler logs to stdout
         endpoint = self
 
@@ -123,13 +124,12 @@ class InvokeEndpoint:
         request_id = str(uuid.uuid4())
         context = Context(name, "$LATEST", request_id, time.monotonic() + config.get("Timeout", 60))
         with self._run_lock:
-            container = self._container(name, config)
-            handle = _collector().handle
+            handle = self._handler(name, config)
             log = io.StringIO()
             log.write(f"START RequestId: {request_id} Version: $LATEST\n")
             try:
                 with contextlib.redirect_stdout(log):
-                    payload, failed = handle(event, context, container, now=time.time()), False
+                    payload, failed = handle(event, context), False
             except Exception as err:  # noqa: BLE001 - the runtime reports any exception
                 payload, failed = (
                     {
@@ -143,7 +143,9 @@ class InvokeEndpoint:
             log.write(f"END RequestId: {request_id}\n")
         return payload, failed, log.getvalue()
 
-    def _container(self, name: str, config: dict[str, Any]) -> Any:  # noqa: ANN401
+    def _handler(self, name: str, config: dict[str, Any]) -> Callable[[Any, Any], Any]:
+        """The function's handler, bound to its container (made once per function), chosen by
+        its Handler setting: the collector, or the off switch."""
         if name not in self._containers:
             url, region = self.emulator_url, self.region
 
@@ -152,26 +154,27 @@ class InvokeEndpoint:
                     service, region_name=client_region or region, endpoint_url=url
                 )
 
-            self._containers[name] = _collector().container(
-                environment=config.get("Environment", {}).get("Variables", {}),
-                client_factory=client,
-            )
+            environment = config.get("Environment", {}).get("Variables", {})
+            self._containers[name] = _bind(config.get("Handler", ""), environment, client)
         return self._containers[name]
 
 
-@dataclass(frozen=True)
-class _Collector:
-    handle: Any
-    container: Any
-
-
-def _collector() -> _Collector:
+def _bind(
+    handler: str, environment: dict[str, str], client: Callable[[str, str | None], Any]
+) -> Callable[[Any, Any], Any]:
     """The function's own modules, imported the way the Lambda runtime finds them."""
     if str(LAMBDA_SOURCE) not in sys.path:
         sys.path.insert(0, str(LAMBDA_SOURCE))
+    if handler == "off_switch.lambda_handler":
+        import off_switch  # noqa: PLC0415
+
+        settings = off_switch.from_environment(environment)
+        clients = off_switch.Clients(settings.region, client)
+        return lambda event, _context: off_switch.run(event, settings, clients, now=time.time())
     from collector import collect, container  # noqa: PLC0415
 
-    return _Collector(collect.handle, container.Container)
+    made = container.Container(environment=environment, client_factory=client)
+    return lambda event, context: collect.handle(event, context, made, now=time.time())
 
 
 def _reply(

@@ -1,10 +1,9 @@
-"""The session item's format as the tray reads and writes it. Pure: plain dicts in DynamoDB's
-low-level form, no AWS.
+"""The session record: one item per rule in the session table of ours, read and written here
+by the tray, the CLI and the off switch alike. Pure: plain dicts in DynamoDB's low-level form.
 
-The function's reader (lambda_function/collector/holds.py, `parse_session`) is the reference:
-this one accepts exactly the items and the holds it accepts, reads the same instants, and
-tests/unit/test_hold_contract.py holds the two to that. What a reader cannot parse is never
-erased: a hold it skips, and any attribute it does not know, is written back as it was.
+The off switch's zip carries this very file (tray_app/aws/lambda_package.py), so there is one
+reader by construction. A hold that a reader cannot parse is never erased (a newer writer may
+own it); attributes that are not part of the record are dropped on the next write.
 """
 
 from __future__ import annotations
@@ -18,11 +17,11 @@ from typing import Any
 from tray_app.core.holds import Hold, Shared
 
 ITEM_TYPE = "study-session"
-OWN_ATTRIBUTES = ("collection_id", "item_type", "version", "holds", "updated_by", "updated_at")
+KEY = "rule"  # the table's partition key: the rule's name, one record per rule
 
 
 class UnreadableItemError(ValueError):
-    """The item exists but its `version` or `holds` cannot be read (as the function says too)."""
+    """The item exists but its `version` or `holds` cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -31,14 +30,13 @@ class ReadItem:
 
     shared: Shared
     kept_holds: Mapping[str, Any] = field(default_factory=dict)  # holder -> the value as stored
-    kept_attributes: Mapping[str, Any] = field(default_factory=dict)  # attributes not ours
     notes: tuple[str, ...] = ()  # why each kept hold was not read
 
 
 def read_item(item: Mapping[str, Any] | None) -> ReadItem:
     """The session in `item` (None: no item, an empty session at version 0).
 
-    Raises UnreadableItemError when the function could not read it either.
+    Raises UnreadableItemError when its version or holds cannot be read.
     """
     if not item:
         return ReadItem(Shared())
@@ -61,13 +59,12 @@ def read_item(item: Mapping[str, Any] | None) -> ReadItem:
     return ReadItem(
         Shared(tuple(sorted(holds, key=lambda h: h.holder)), int(version)),
         kept_holds=kept,
-        kept_attributes={k: v for k, v in item.items() if k not in OWN_ATTRIBUTES},
         notes=tuple(notes),
     )
 
 
 def read_hold(holder: str, value: object) -> Hold | str:
-    """One hold as the function reads it (a finite `lapses` is all it needs), or why not."""
+    """One hold (a finite `lapses` is all it needs), or why it is kept unread."""
     fields = value.get("M") if isinstance(value, Mapping) else None
     if not isinstance(fields, Mapping):
         return f"hold {holder!r} kept as it is: not a map"
@@ -88,12 +85,16 @@ def read_hold(holder: str, value: object) -> Hold | str:
     )
 
 
+def record_key(rule: str) -> dict[str, Any]:
+    """The key of `rule`'s record."""
+    return {KEY: {"S": rule}}
+
+
 def write_item(
-    key: str, shared: Shared, writer: str, now: float, carried: ReadItem | None = None
+    rule: str, shared: Shared, writer: str, now: float, carried: ReadItem | None = None
 ) -> dict[str, Any]:
-    """The item for `shared`, carrying over what `carried` (the item read) could not parse."""
+    """The item for `shared`, carrying over the holds `carried` (the item read) could not parse."""
     kept_holds = dict(carried.kept_holds) if carried else {}
-    kept_attributes = dict(carried.kept_attributes) if carried else {}
     written = {
         h.holder: {
             "M": {
@@ -106,8 +107,7 @@ def write_item(
         for h in shared.holds
     }
     return {
-        **kept_attributes,
-        "collection_id": {"S": key},
+        **record_key(rule),
         "item_type": {"S": ITEM_TYPE},
         "version": {"N": str(shared.version)},
         "holds": {"M": {**kept_holds, **written}},  # a hold we wrote replaces one we could not read
@@ -117,7 +117,7 @@ def write_item(
 
 
 def number(typed: object) -> Decimal | None:
-    """A finite number from {"N": "..."}, else None (the function's `_number`)."""
+    """A finite number from {"N": "..."}, else None."""
     text = typed.get("N") if isinstance(typed, Mapping) else None
     if not isinstance(text, str):
         return None
@@ -132,3 +132,9 @@ def number(typed: object) -> Decimal | None:
 def number_text(value: float) -> str:
     """A DynamoDB number that reads back as the same float: integers without a fraction."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def released_item(rule: str, found: ReadItem, writer: str, now: float) -> dict[str, Any]:
+    """The off switch's write: no hold it could read (they have all lapsed), at the next
+    version; the holds it could not parse stay for their writers."""
+    return write_item(rule, Shared((), found.shared.version + 1), writer, now, carried=found)
