@@ -35,11 +35,15 @@ from moto import mock_aws  # noqa: E402
 
 from tests.aws_names import REGION  # noqa: E402
 from tests.emulator_process import put_metrics  # noqa: E402
-from tests.template_resources import create_pipeline  # noqa: E402
+from tests.template_resources import (  # noqa: E402
+    SESSION_KEY,
+    SESSION_TABLE,
+    create_pipeline,
+)
 from tray_app.app import config  # noqa: E402
 from tray_app.app.executor import Executor  # noqa: E402
 from tray_app.aws.client_session import AwsSession  # noqa: E402
-from tray_app.aws.holds_store import HoldStore, session_key  # noqa: E402
+from tray_app.aws.holds_store import HoldStore  # noqa: E402
 from tray_app.aws.pipeline import Pipeline  # noqa: E402
 from tray_app.core import pricing  # noqa: E402
 from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, Tick  # noqa: E402
@@ -169,8 +173,8 @@ def following(seconds: int) -> tuple[Device, int]:
     run([owner, me], clock, seconds)
     assert me.state.shared.holds and not me.state.holding, "desk should follow laptop's session"
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics",
-        Key={"collection_id": {"S": session_key(me.executor.pipeline.rule)}},
+        TableName=SESSION_TABLE,
+        Key=SESSION_KEY,
     )["Item"]
     return me, len(json.dumps(item))
 

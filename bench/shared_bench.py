@@ -34,9 +34,12 @@ import boto3  # noqa: E402 - after the path is set
 
 from tests.aws_names import REGION, RULE  # noqa: E402
 from tests.emulator_process import emulator_process  # noqa: E402
-from tests.template_resources import create_pipeline  # noqa: E402
+from tests.template_resources import (  # noqa: E402
+    SESSION_KEY,
+    SESSION_TABLE,
+    create_pipeline,
+)
 from tests.tray_process import Tray  # noqa: E402
-from tray_app.aws.holds_store import session_key  # noqa: E402
 
 POLL_SECONDS = 1
 TARGET_SECONDS = POLL_SECONDS + 1
@@ -104,12 +107,12 @@ def round_trip_ms(endpoint: str) -> float:
     """Median time of one bare describe_rule + consistent get_item (B's poll, without the app)."""
     events = boto3.client("events", region_name=REGION, endpoint_url=endpoint)
     dynamodb = boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint)
-    key = {"collection_id": {"S": session_key(RULE)}}
+    key = SESSION_KEY
     times = []
     for _ in range(ROUND_TRIPS + 1):  # the first one opens the connections: not counted
         started = time.perf_counter()
         events.describe_rule(Name=RULE)
-        dynamodb.get_item(TableName="InfraMetrics", Key=key, ConsistentRead=True)
+        dynamodb.get_item(TableName=SESSION_TABLE, Key=key, ConsistentRead=True)
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times[1:])
 

@@ -32,8 +32,8 @@ def test_each_missing_resource_is_named_with_the_deploy_hint(
 
     deleted = tray.mark()
     events = boto3.client("events", region_name=REGION)
-    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
-    events.remove_targets(Rule=RULE, Ids=[target["Id"]])
+    targets = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    events.remove_targets(Rule=RULE, Ids=[t["Id"] for t in targets])
     events.delete_rule(Name=RULE)
     tray.wait_line(
         f"[pipeline-tray: AWS error] rule data-collector-schedule in eu-west-1 {FIX}", after=deleted
@@ -50,8 +50,8 @@ def test_stopping_a_session_whose_rule_was_deleted_ends_it_without_a_pending_sto
     tray = tray_factory()
     start_session(tray)
     events = boto3.client("events", region_name=REGION)
-    (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
-    events.remove_targets(Rule=RULE, Ids=[target["Id"]])
+    targets = events.list_targets_by_rule(Rule=RULE)["Targets"]
+    events.remove_targets(Rule=RULE, Ids=[t["Id"] for t in targets])
     events.delete_rule(Name=RULE)  # e.g. `pipeline-tray destroy` while the tray runs
     pressed = tray.key("s")
     tray.wait_line("Off — costs $0", after=pressed)  # the start-up one is before the cursor

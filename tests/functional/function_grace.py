@@ -10,14 +10,14 @@ from tests.template_resources import SESSION_KEY, SESSION_TABLE
 
 
 def deploy_function(clock_skew: str) -> None:
-    """Create `data-collector` with CLOCK_SKEW_SECONDS = `clock_skew` (moto never runs it)."""
+    """Create the off switch with CLOCK_SKEW_SECONDS = `clock_skew` (moto never runs it)."""
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="data-collector",
+        FunctionName="pipeline-tray-off-switch",
         Runtime="python3.13",
         Role=role,
-        Handler="data_collector.lambda_handler",
+        Handler="off_switch.lambda_handler",
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
         Environment={"Variables": {"CLOCK_SKEW_SECONDS": clock_skew}},
     )

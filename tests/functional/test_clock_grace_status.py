@@ -16,6 +16,7 @@ from tests.aws_names import REGION, RULE
 from tests.faults.fault_proxy import FaultProxy, access_denied
 from tests.functional.function_grace import deploy_function, put_cli_hold
 from tests.functional.test_session_cli import cli
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tray_app.core.status_text import iso_utc
 
 pytestmark = pytest.mark.functional

@@ -6,6 +6,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -16,12 +17,13 @@ from moto import mock_aws
 
 from tests.aws_names import REGION
 from tests.emulator_process import put_metrics
-from tests.template_resources import FUNCTION_ARN, create_pipeline
+from tests.template_resources import FUNCTION_ARN, OFF_SWITCH_ARN, create_pipeline
 from tray_app.app import config
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.aws.pipeline import InvokeError, Pipeline
-from tray_app.core.errors import AwsError
+from tray_app.aws.target_input import OFF_SWITCH_ID
+from tray_app.core.errors import AwsError, NotConnectedError
 
 pytestmark = pytest.mark.functional
 
@@ -46,58 +48,41 @@ def targets(
     return [dict(t) for t in found]
 
 
-def test_start_writes_the_deadline_then_enables_and_stop_undoes_both(
+def test_start_writes_the_deadline_copy_then_enables_and_stop_undoes_both(
     aws: boto3.session.Session,
 ) -> None:
+    users = [t for t in targets(aws) if t["Id"] != OFF_SWITCH_ID]
     p = pipeline()
     assert p.rule_enabled() is False and p.session_deadline() is None
     p.start(1_800_000_000)
     assert p.rule_enabled() is True
     assert p.session_deadline() == 1_800_000_000
-    (target,) = targets(aws)
-    assert (target["Id"], target["Arn"]) == ("data-collector", FUNCTION_ARN)
-    assert target["InputTransformer"]["InputPathsMap"] == {"time": "$.time", "id": "$.id"}
+    ours = next(t for t in targets(aws) if t["Id"] == OFF_SWITCH_ID)
+    assert (ours["Arn"], json.loads(ours["Input"])) == (
+        OFF_SWITCH_ARN,
+        {"session_deadline": 1_800_000_000},
+    )
     p.write_deadline(1_800_000_600)  # extend
     assert p.session_deadline() == 1_800_000_600
     p.stop()
     assert p.rule_enabled() is False and p.session_deadline() is None
-    assert targets(aws)[0]["InputTransformer"]["InputTemplate"] == '{"time": <time>, "id": <id>}'
+    assert [t for t in targets(aws) if t["Id"] != OFF_SWITCH_ID] == users  # never written
 
 
-def test_a_hand_made_rule_keeps_its_targets_id_and_arn(aws: boto3.session.Session) -> None:
+def test_a_hand_made_rule_that_is_not_connected_is_never_started_and_only_disabled(
+    aws: boto3.session.Session,
+) -> None:
     events = aws.client("events")
-    events.put_rule(Name="my-rule", ScheduleExpression="rate(5 minutes)", State="DISABLED")
-    other = "arn:aws:sqs:eu-west-1:123456789012:audit"
-    events.put_targets(
-        Rule="my-rule",
-        Targets=[
-            {"Id": "audit-queue", "Arn": other},
-            {
-                "Id": "Id1234-console",
-                "Arn": FUNCTION_ARN,
-                "RetryPolicy": {"MaximumRetryAttempts": 1},
-            },
-        ],
-    )
+    events.put_rule(Name="my-rule", ScheduleExpression="rate(5 minutes)", State="ENABLED")
+    console = {"Id": "Id1234-console", "Arn": FUNCTION_ARN}
+    events.put_targets(Rule="my-rule", Targets=[console])
     p = pipeline(rule="my-rule")
-    p.start(1_800_000_000)
-    by_id = {t["Id"]: t for t in targets(aws, "my-rule")}
-    assert set(by_id) == {"audit-queue", "Id1234-console"}
-    assert by_id["audit-queue"] == {"Id": "audit-queue", "Arn": other}
-    console = by_id["Id1234-console"]
-    assert console["Arn"] == FUNCTION_ARN
-    assert console["RetryPolicy"] == {"MaximumRetryAttempts": 1}
-    assert json.loads(
-        console["InputTransformer"]["InputTemplate"].replace("<time>", '"t"').replace("<id>", '"i"')
-    ) == {"time": "t", "id": "i", "session_deadline": 1_800_000_000}
-
-
-def test_a_rule_without_a_lambda_target_says_to_deploy(aws: boto3.session.Session) -> None:
-    aws.client("events").put_rule(Name="bare", ScheduleExpression="rate(5 minutes)")
-    with pytest.raises(
-        AwsError, match=r"rule bare in eu-west-1 has no Lambda target: run `pipeline-tray deploy`"
-    ):
-        pipeline(rule="bare").start(1)
+    with pytest.raises(NotConnectedError, match=r"run `pipeline-tray connect`"):
+        p.start(1_800_000_000)
+    assert p.session_deadline() is None
+    p.stop()
+    assert p.rule_enabled() is False
+    assert targets(aws, "my-rule") == [console]  # byte for byte what the console made
 
 
 @pytest.mark.parametrize("count", [10, 10_000])
@@ -120,7 +105,7 @@ def test_latest_metric_is_the_newest_item_in_one_query(
 
 def test_the_period_is_read_in_bounded_pages_newest_first(aws: boto3.session.Session) -> None:
     put_metrics(10)  # stamped 1_700_000_000 + 300 n
-    reader = MetricsReader(pipeline().aws, "InfraMetrics")
+    reader = MetricsReader(pipeline().aws, "InfraMetrics", "infra-monitoring-pipeline-data")
     calls: list[str] = []
     reader.aws.client("dynamodb").meta.events.register(
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)
@@ -138,7 +123,7 @@ def test_latest_metric_of_an_empty_table_is_none(aws: boto3.session.Session) -> 
     assert pipeline().latest_metric() is None
 
 
-def test_missing_rule_and_table_name_the_resource_and_the_deploy_hint(
+def test_a_missing_rule_names_the_resource_and_the_deploy_hint(
     aws: boto3.session.Session,
 ) -> None:
     with pytest.raises(AwsError) as caught:
@@ -146,10 +131,38 @@ def test_missing_rule_and_table_name_the_resource_and_the_deploy_hint(
     assert str(caught.value) == (
         "rule gone in eu-west-1 not found: run `pipeline-tray deploy` or check --region"
     )
-    with pytest.raises(
-        AwsError, match=r"^table Nope in eu-west-1 not found: run `pipeline-tray deploy`"
-    ):
-        pipeline(table="Nope").latest_metric()
+
+
+def put_file(aws: boto3.session.Session, key: str, record: dict[str, Any]) -> None:
+    aws.client("s3").put_object(
+        Bucket="infra-monitoring-pipeline-data", Key=key, Body=json.dumps(record).encode()
+    )
+
+
+def test_a_table_keyed_its_own_way_is_read_through_the_buckets_files(
+    aws: boto3.session.Session,
+) -> None:
+    aws.client("dynamodb").create_table(
+        TableName="Theirs",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "metric_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "metric_id", "KeyType": "HASH"}],
+    )
+    today = datetime.now(UTC)
+    put_file(aws, f"metrics-{today:%Y-%m-%d}-00-00-01.json", {"cpu_usage": 1.5})
+    put_file(aws, f"metrics-{today:%Y-%m-%d}-00-00-02.json", {"cpu_usage": 7.25, "mem": 40})
+    put_file(aws, "metrics-2001-01-01-00-00-00.json", {"cpu_usage": 99})
+    p = pipeline(table="Theirs")
+    calls: list[str] = []
+    p.aws.client("s3").meta.events.register(
+        "before-call.s3", lambda model, **_: calls.append(model.name)
+    )
+    latest = p.latest_metric()
+    assert latest is not None and (latest["cpu_usage"], latest["mem"]) == (7.25, 40)
+    assert latest["s3_key"] == f"metrics-{today:%Y-%m-%d}-00-00-02.json"
+    assert calls == ["ListObjectsV2", "GetObject"]  # today's prefix, then one file
+    assert [r["cpu_usage"] for r in p.recent_metrics(5)] == [7.25, 1.5]
+    assert pipeline(table="Nope").latest_metric()["cpu_usage"] == 7.25  # no table at all
 
 
 def test_unreachable_endpoint() -> None:
@@ -201,14 +214,3 @@ def test_a_failed_function_reports_its_error_and_log_tail() -> None:
         str(caught.value)
         == "function data-collector failed: 'S3_BUCKET' | log: KeyError: 'S3_BUCKET'"
     )
-
-
-def test_stop_disables_the_rule_even_when_the_deadline_cannot_be_cleared(
-    aws: boto3.session.Session,
-) -> None:
-    events = aws.client("events")
-    events.put_rule(Name="odd", ScheduleExpression="rate(5 minutes)", State="ENABLED")
-    events.put_targets(Rule="odd", Targets=[{"Id": "q", "Arn": "arn:aws:sqs:eu-west-1:1:q"}])
-    with pytest.raises(AwsError, match="has no Lambda target"):
-        pipeline(rule="odd").stop()
-    assert events.describe_rule(Name="odd")["State"] == "DISABLED"

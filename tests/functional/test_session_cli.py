@@ -16,7 +16,7 @@ import pytest
 
 from tests.aws_names import REGION
 from tests.template_resources import create_pipeline
-from tray_app.aws.target_input import deadline_of
+from tray_app.aws.target_input import OFF_SWITCH_ID, deadline_of
 
 pytestmark = pytest.mark.functional
 
@@ -43,7 +43,8 @@ def cli(
 def rule(name: str = "data-collector-schedule") -> tuple[str, int | None]:
     events = boto3.client("events", region_name=REGION)
     state = events.describe_rule(Name=name)["State"]
-    (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
+    targets = events.list_targets_by_rule(Rule=name)["Targets"]
+    (target,) = [t for t in targets if t["Id"] == OFF_SWITCH_ID]
     return state, deadline_of(dict(target))
 
 

@@ -24,7 +24,9 @@ ARNS = {
     "FunctionLogGroup": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{{FunctionName}}:*",
     "DataCollectorFunction": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{{FunctionName}}",
     "ScheduleRule": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{{RuleName}}",
-    "SessionTable": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/pipeline-tray-sessions-{{RuleName}}",
+    "SessionTable": (
+        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/pipeline-tray-sessions-{{RuleName}}"
+    ),
     # CloudFormation names the off switch; `connect` prints its ARN (the file's placeholder)
     "OffSwitchFunction": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:OFF_SWITCH_NAME",
 }
