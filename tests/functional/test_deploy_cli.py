@@ -49,21 +49,25 @@ def test_deploy_creates_the_whole_stack(endpoint: str) -> None:
         128,
         60,
     )
-    variables = dict(fn["Environment"]["Variables"])
-    # AWS makes every variable a string; moto's CloudFormation keeps a Number parameter a number.
-    assert str(variables.pop("CLOCK_SKEW_SECONDS")) == "180"
-    assert variables == {
+    assert fn["Environment"]["Variables"] == {
         "S3_BUCKET": "infra-monitoring-pipeline-data",
         "DYNAMODB_TABLE": "InfraMetrics",
         "REGION": REGION,
-        "RULE_NAME": "data-collector-schedule",
     }
     events = client(endpoint, "events")
     rule = events.describe_rule(Name="data-collector-schedule")
     assert (rule["State"], rule["ScheduleExpression"]) == ("DISABLED", "rate(5 minutes)")
-    (target,) = events.list_targets_by_rule(Rule="data-collector-schedule")["Targets"]
-    assert target["Arn"] == fn["FunctionArn"]
-    assert target["InputTransformer"]["InputTemplate"] == '{"time": <time>, "id": <id>}'
+    targets = {t["Id"]: t for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"]}
+    assert set(targets) == {"data-collector", "pipeline-tray-off-switch"}
+    assert targets["data-collector"]["Arn"] == fn["FunctionArn"]
+    template = targets["data-collector"]["InputTransformer"]["InputTemplate"]
+    assert template == '{"time": <time>, "id": <id>}'
+    switch = client(endpoint, "lambda").get_function_configuration(
+        FunctionName=targets["pipeline-tray-off-switch"]["Arn"]
+    )
+    assert switch["Handler"] == "off_switch.lambda_handler"
+    assert "session control: stack pipeline-tray-session-data-collector-schedule" in out
+    client(endpoint, "dynamodb").describe_table(TableName="pipeline-tray-sessions-" + rule["Name"])
     table = client(endpoint, "dynamodb").describe_table(TableName="InfraMetrics")["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert [g["IndexName"] for g in table["GlobalSecondaryIndexes"]] == ["latest-index"]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import InvokeResult, Pipeline
 from tray_app.core import holds
-from tray_app.core.errors import AwsError, NotFoundError
+from tray_app.core.errors import AwsError, NotConnectedError, NotFoundError
 from tray_app.core.events import (
     SHARE_ACTIONS,
     AwsAction,
@@ -47,7 +47,7 @@ class Executor:
             if isinstance(action, Poll):
                 enabled = self.pipeline.rule_enabled()
                 # The record is read only while the rule runs: an idle hour stays free.
-                shared = self.store.read() if enabled else None
+                shared = self._read_if(enabled)
                 return Polled(self.clock(), enabled, shared, request=action.request)
             if isinstance(action, SHARE_ACTIONS):
                 return self._share(action)
@@ -60,6 +60,16 @@ class Executor:
         except AwsError as err:
             return Failed(self.clock(), action, str(err))
         return Done(self.clock(), action, rule_on=False)
+
+    def _read_if(self, enabled: bool) -> Shared | None:
+        """The record while the rule runs; a rule not connected has none (switched on by hand,
+        it shows as on, held by no one)."""
+        if not enabled:
+            return None
+        try:
+            return self.store.read()
+        except NotConnectedError:
+            return Shared()
 
     def _share(self, action: ShareAction) -> Event:
         now = self.clock()

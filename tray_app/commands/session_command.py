@@ -19,7 +19,7 @@ from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.core import holds, status_text
-from tray_app.core.errors import AwsError
+from tray_app.core.errors import AwsError, NotConnectedError
 from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, StopRequested
 from tray_app.core.machine import Phase, Settings, State, step
 from tray_app.core.resolved_config import Config
@@ -79,7 +79,11 @@ def status(
     pipeline = Pipeline(aws, config)
     enabled = pipeline.rule_enabled()
     # The session record is read only while the rule runs: `status` of an idle pipeline is free.
-    shared = HoldStore(aws, config).read() if enabled else holds.Shared()
+    try:
+        shared = HoldStore(aws, config).read() if enabled else holds.Shared()
+    except NotConnectedError as err:
+        shared = holds.Shared()  # switched on by hand: on, held by no one
+        print(f"{APP_NAME}: {err}", file=sys.stderr)
     latest = pipeline.latest_metric()
     now = clock()
     # Nothing to judge without holds: `status` of an idle pipeline reads nothing more.
@@ -150,7 +154,7 @@ def start(
     )
     print(
         "The rule goes off by itself when every hold has ended (a running tray on this device "
-        "ends it on time; otherwise the function does, at its next run).",
+        "ends it on time; otherwise the off switch does, at the rule's next run).",
         file=out,
     )
     return 0

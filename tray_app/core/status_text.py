@@ -53,7 +53,7 @@ def session_line(
     if deadline is None:
         return "On — no session deadline (started outside pipeline-tray)"
     if deadline <= now:
-        return "On — deadline passed; the function switches it off at its next run"
+        return "On — deadline passed; the off switch turns it off at the rule's next run"
     left = duration(deadline - now, coarse)
     return f"Study session on — {left} left (auto-off {clock_time(deadline, tz)})"
 

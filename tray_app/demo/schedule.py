@@ -90,7 +90,8 @@ class ScheduleEmulator:
                 log.warning("schedule: %s", err)
 
     def fire_once(self) -> int:
-        """Deliver one scheduled event to each enabled rule's Lambda targets; returns how many."""
+        """Deliver one scheduled event to each enabled rule's Lambda targets; returns how many
+        were accepted."""
         sent = 0
         now = datetime.now(UTC)
         for rule in self._events.list_rules()["Rules"]:
@@ -100,11 +101,16 @@ class ScheduleEmulator:
             for target in self._events.list_targets_by_rule(Rule=rule["Name"])["Targets"]:
                 if ":function:" not in target["Arn"]:
                     continue
-                self._lambda.invoke(
-                    FunctionName=target["Arn"],
-                    InvocationType="Event",  # as EventBridge does
-                    Payload=target_input(dict(target), event).encode(),
-                )
+                try:
+                    self._lambda.invoke(
+                        FunctionName=target["Arn"],
+                        InvocationType="Event",  # as EventBridge does
+                        Payload=target_input(dict(target), event).encode(),
+                    )
+                except ClientError as err:
+                    # As EventBridge does: one target's failed delivery leaves the others'.
+                    log.warning("schedule: %s: %s", target["Id"], err)
+                    continue
                 sent += 1
         self.fired += sent
         return sent
