@@ -23,9 +23,13 @@ def test_each_missing_resource_is_named_with_the_deploy_hint(
     tray = tray_factory()
     start_session(tray)
 
+    # Without the table the newest files are read instead; without the bucket too, it is named.
     boto3.client("dynamodb", region_name=REGION).delete_table(TableName=stack["table"])
+    boto3.client("s3", region_name=REGION).delete_bucket(Bucket=stack["bucket"])
     pressed = tray.key("l")
-    tray.wait_line(f"Latest metric: table InfraMetrics in eu-west-1 {FIX}", after=pressed)
+    tray.wait_line(
+        f"Latest metric: bucket infra-monitoring-pipeline-data in eu-west-1 {FIX}", after=pressed
+    )
 
     pressed = tray.key("i")  # the stack fixture deploys no function: it is missing too
     tray.wait_line(f"[Invoke failed] function data-collector in eu-west-1 {FIX}", after=pressed)

@@ -65,7 +65,6 @@ def pipeline(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pipeline]:
         monkeypatch.setenv("S3_BUCKET", names["bucket"])
         monkeypatch.setenv("DYNAMODB_TABLE", names["table"])
         monkeypatch.setenv("REGION", REGION)
-        monkeypatch.setenv("RULE_NAME", names["rule"])
         yield Pipeline(
             s3=session.client("s3"),
             dynamodb=session.client("dynamodb"),
@@ -137,41 +136,26 @@ def test_any_event_without_our_fields_collects_as_a_direct_invoke(
     assert line["collected"] is True and line["request_id"] == "req-1"
 
 
-def test_bad_session_deadline_is_a_400_and_writes_nothing(
+def test_a_bad_time_is_a_400_and_writes_nothing(
     pipeline: Pipeline, container: Container, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = run(container, {"session_deadline": "tomorrow"})
+    result = run(container, {"time": "tomorrow"})
     assert result == {
         "statusCode": 400,
         "collected": False,
-        "error": "session_deadline must be integer Unix seconds, got 'tomorrow'",
+        "error": "time must be an ISO-8601 string, got 'tomorrow'",
     }
     assert pipeline.objects() == [] and pipeline.items() == []
     (line,) = log_lines(capsys)
     assert line["level"] == "error" and line["request_id"] == "req-1"
 
 
-def test_passed_deadline_disables_the_rule_and_writes_nothing(
-    pipeline: Pipeline, container: Container, capsys: pytest.CaptureFixture[str]
-) -> None:
-    pipeline.events.enable_rule(Name=pipeline.names["rule"])
-    payload = {**event("scheduled_with_deadline.json"), "session_deadline": int(NOW) - 1}
-    result = run(container, payload)
-    assert result["statusCode"] == 200
-    assert result["collected"] is False
-    assert result["rule_disabled"] == pipeline.names["rule"]
-    assert pipeline.rule_state() == "DISABLED"
-    assert pipeline.objects() == [] and pipeline.items() == []
-    (line,) = log_lines(capsys)
-    assert line["collected"] is False and line["reason"] == "session deadline passed"
-
-
-def test_future_deadline_collects_and_leaves_the_rule_on(
+def test_the_collector_never_switches_the_rule_whatever_its_event_says(
     pipeline: Pipeline, container: Container
 ) -> None:
     pipeline.events.enable_rule(Name=pipeline.names["rule"])
-    payload = {**event("scheduled_with_deadline.json"), "session_deadline": int(NOW) + 60}
-    assert run(container, payload)["collected"] is True
+    payload = {**event("scheduled_with_deadline.json"), "session_deadline": int(NOW) - 1}
+    assert run(container, payload)["collected"] is True  # an older tray's copy: not its job
     assert pipeline.rule_state() == "ENABLED"
     assert len(pipeline.items()) == 1
 
@@ -266,15 +250,6 @@ def test_missing_environment_is_a_misconfiguration(
         run(Container(), {})
 
 
-def test_guard_without_rule_name_raises(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("RULE_NAME")
-    with pytest.raises(MisconfiguredError, match="RULE_NAME is not set"):
-        run(Container(), {"session_deadline": 1})
-    assert pipeline.items() == []
-
-
 def test_direct_invoke_retry_after_s3_failed_completes_under_the_first_key(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,5 +276,5 @@ def test_clients_can_be_injected(pipeline: Pipeline) -> None:
 
     injected = Container(clients={"s3": pipeline.s3}, client_factory=factory)
     assert run(injected, {})["collected"] is True
-    assert made == ["dynamodb"]  # s3 was given; events is only made when a guard fires
+    assert made == ["dynamodb"]  # s3 was given
     assert injected.s3 is pipeline.s3

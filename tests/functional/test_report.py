@@ -114,12 +114,15 @@ def test_the_page_counts_what_the_table_and_the_history_hold(
     assert not re.search(r"""(src|href)\s*=|<script|@import|url\(""", page)
 
 
-def test_a_missing_table_gives_a_page_with_the_deploy_hint(endpoint: str, tmp_path: Path) -> None:
+def test_a_missing_table_and_bucket_give_a_page_with_the_deploy_hint(
+    endpoint: str, tmp_path: Path
+) -> None:
     out = tmp_path / "r.html"
     done = cli(endpoint, tmp_path, "report", "--output", str(out))
     assert done.returncode == 0, done.stderr
     page = out.read_text()
-    assert "table InfraMetrics in eu-west-1 not found: run `pipeline-tray deploy`" in page
+    # No table of ours: the files are read instead, and the bucket is missing too.
+    assert "bucket infra-monitoring-pipeline-data in eu-west-1 not found" in page
     assert "No study sessions in these days yet" in page
     assert attr(page, "record-count", "data-count") == "0"
 

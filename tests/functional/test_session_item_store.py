@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from tests.aws_names import REGION
-from tests.template_resources import SESSION_KEY
+from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tray_app.app import config
 from tray_app.app.executor import Executor
 from tray_app.aws.client_session import AwsSession
@@ -38,12 +38,12 @@ def tray(endpoint: str, name: str) -> tuple[Executor, HoldStore, list[str]]:
 
 
 def put_item(item: dict[str, Any]) -> None:
-    boto3.client("dynamodb", region_name=REGION).put_item(TableName="InfraMetrics", Item=item)
+    boto3.client("dynamodb", region_name=REGION).put_item(TableName=SESSION_TABLE, Item=item)
 
 
 def stored_holds() -> dict[str, Any]:
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName="InfraMetrics", Key=KEY, ConsistentRead=True
+        TableName=SESSION_TABLE, Key=KEY, ConsistentRead=True
     )["Item"]
     return dict(item["holds"]["M"])
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from tests.aws_names import REGION
 from tests.emulator_process import set_free_actions
 from tests.template_resources import create_pipeline, resource
 from tray_app.app import config
+from tray_app.aws.bucket_metrics import BucketMetrics
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
+from tray_app.aws.lambda_package import SESSION_TEMPLATE
 from tray_app.aws.pipeline import Pipeline
 from tray_app.core.errors import AwsError
 from tray_app.core.holds import Judge, hold_for, join
@@ -28,7 +31,11 @@ from tray_app.core.holds import Judge, hold_for, join
 pytestmark = pytest.mark.functional
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "tray-user.json"
 # botocore's operation names -> the IAM actions that authorize them
-IAM_ACTION = {"lambda.Invoke": "lambda:InvokeFunction"}
+IAM_ACTION = {"lambda.Invoke": "lambda:InvokeFunction", "s3.ListObjectsV2": "s3:ListBucket"}
+
+
+def today() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def statements(document: dict[str, Any]) -> dict[str, tuple[set[str], Any]]:
@@ -45,14 +52,15 @@ def policy_actions() -> set[str]:
 
 def test_the_file_and_the_template_grant_the_same() -> None:
     in_file = statements(json.loads(POLICY.read_text()))
-    in_template = statements(resource("TrayUserPolicy")["PolicyDocument"])
+    in_template = statements(resource("TrayUserPolicy", SESSION_TEMPLATE)["PolicyDocument"])
     assert {sid: a for sid, (a, _) in in_file.items()} == {
         sid: a for sid, (a, _) in in_template.items()
     }
     for sid, (_, where) in in_file.items():
-        assert "*" not in where, sid  # scoped to the rule, the function, the index
-    assert in_template["ReadTheLatestMetric"][1] == {
-        "Fn::Sub": "${MetricsTable.Arn}/index/latest-index"
+        assert where != "*", sid  # scoped to the rule, the function, the index, the files
+    assert in_template["ReadTheLatestMetricFromTheTable"][1] == {
+        "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/"
+        "${TableName}/index/latest-index"
     }
 
 
@@ -62,7 +70,7 @@ def test_the_actions_are_exactly_the_calls_the_app_makes() -> None:
         settings = config.load({"region": REGION}, env={})
         pipeline = Pipeline(AwsSession(settings), settings)
         made: set[str] = set()
-        for service in ("events", "lambda", "dynamodb"):
+        for service in ("events", "lambda", "dynamodb", "s3"):
             client = pipeline.aws.client(service)
             prefix = client.meta.service_model.endpoint_prefix
 
@@ -80,6 +88,10 @@ def test_the_actions_are_exactly_the_calls_the_app_makes() -> None:
         pipeline.write_deadline(1_800_000_600)
         pipeline.session_deadline()
         pipeline.latest_metric()
+        # a table built by hand: the newest files instead (listed, then one read)
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.put_object(Bucket=settings.bucket, Key=f"metrics-{today()}-00-00-00.json", Body=b"{}")
+        BucketMetrics(pipeline.aws, settings.bucket).recent(1)
         pipeline.stop()
         with contextlib.suppress(AwsError):  # moto cannot run it; the call is what counts
             pipeline.invoke()
