@@ -169,6 +169,15 @@ def timed(call: Callable[..., T], *args: object, **kwargs: object) -> tuple[floa
     return (time.perf_counter() - started) * 1000, result
 
 
+def took_live_path(result: dict[str, object]) -> bool:
+    """The off switch's real path during a session: record read, hold live, rule left on."""
+    return (
+        result.get("record") == "found"
+        and result.get("live_holds") == [HOLDER]
+        and result.get("rule_disabled") is False
+    )
+
+
 def latency_rounds(rule: str, rounds: int) -> dict[str, float]:
     """Median milliseconds of the collector, one PutObject, the off switch and one GetItem,
     interleaved round by round (the first WARM_UP_ROUNDS not counted)."""
@@ -192,7 +201,8 @@ def latency_rounds(rule: str, rounds: int) -> dict[str, float]:
             context = LambdaContext(aws_request_id=str(uuid.uuid4()))
             ms = {}
             ms["collector"], collected = timed(data_collector.lambda_handler, event, context)
-            assert isinstance(collected, dict) and collected["collected"], collected
+            if collected.get("collected") is not True:
+                raise RuntimeError(f"the collector stored nothing: {collected}")
             ms["put"], _ = timed(
                 container.s3.put_object,
                 Bucket=ENV["S3_BUCKET"],
@@ -201,9 +211,8 @@ def latency_rounds(rule: str, rounds: int) -> dict[str, float]:
                 ContentType="application/json",
             )
             ms["guard"], guarded = timed(off_switch.run, {}, settings, clients, time.time())
-            # The real path: the record read, a live hold found, the rule left on.
-            assert isinstance(guarded, dict) and guarded["live_holds"] == [HOLDER], guarded
-            assert guarded["rule_disabled"] is False, guarded
+            if not took_live_path(guarded):
+                raise RuntimeError(f"the off switch did not find the live hold: {guarded}")
             ms["get"], _ = timed(
                 clients.dynamodb.get_item,
                 TableName=settings.table,
