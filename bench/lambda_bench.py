@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,10 +45,10 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "lambda_function"), str(ROOT)]
 
+from bench.slow_aws import LATENCY_S, slow_emulator  # noqa: E402
 from tests.aws_names import REGION  # noqa: E402
 from tests.lambda_context import LambdaContext  # noqa: E402
 
-LATENCY_S = 0.020
 WARM_UP_ROUNDS = 5
 HOLDER = "bench-device"
 T = TypeVar("T")
@@ -60,15 +60,6 @@ ENV = {
     "DYNAMODB_TABLE": "InfraMetrics",
     "REGION": REGION,
 }
-PROXY_SCRIPT = """
-import sys
-from tests.faults import fault_proxy
-fault_proxy.MAX_REQUESTS = 10**9  # its runaway guard is for tests; the bench sends thousands
-with fault_proxy.FaultProxy(sys.argv[1]) as proxy:
-    proxy.inject(fault_proxy.Fault("delay", seconds=float(sys.argv[2])))
-    print(proxy.url, flush=True)
-    sys.stdin.read()
-"""
 COLD_HANDLER = """
 import time; t, c = time.perf_counter(), time.process_time()
 import data_collector
@@ -104,38 +95,6 @@ with open(os.devnull, "w") as devnull, redirect_stdout(devnull):
 status = open("/proc/self/status").read().split("VmHWM:")[1]
 print(int(status.split()[0]) / 1024)
 """
-
-
-@contextlib.contextmanager
-def slow_proxy(upstream: str) -> Iterator[str]:
-    """The fault proxy in a child process, every request LATENCY_S late; yields its URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PROXY_SCRIPT, upstream, str(LATENCY_S)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        yield proc.stdout.readline().strip()
-    finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        proc.stdout.close()
-
-
-@contextlib.contextmanager
-def slow_emulator() -> Iterator[str]:
-    """A ThreadedMotoServer in a child process behind a slow proxy; yields the proxy's URL."""
-    from tests.emulator_process import emulator_process  # noqa: PLC0415 - after the path is set
-
-    with emulator_process() as (url, _), slow_proxy(url) as proxied:
-        yield proxied
 
 
 def create_pipeline() -> str:
