@@ -39,7 +39,7 @@ def user_function_zip() -> bytes:
 def hand_built(endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
     """The pipeline of ../shared/seed/, made the way the console makes it."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    s3 = boto3.client("s3", region_name=REGION)
+    s3: Any = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     now = datetime.now(UTC)
     record = {"timestamp": int(now.timestamp()), "cpu_usage": 12.5, "memory_usage": 41.0}
@@ -98,14 +98,14 @@ def cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
 def snapshot() -> dict[str, Any]:
     """Every resource of the user's, as AWS describes it, but the rule's state."""
     events = boto3.client("events", region_name=REGION)
-    rule = events.describe_rule(Name=RULE)
+    rule: dict[str, Any] = dict(events.describe_rule(Name=RULE))
     rule.pop("State")
     rule.pop("ResponseMetadata")
     targets = [t for t in events.list_targets_by_rule(Rule=RULE)["Targets"]]
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     table = dynamodb.describe_table(TableName=TABLE)["Table"]
-    function = boto3.client("lambda", region_name=REGION).get_function_configuration(
-        FunctionName=FUNCTION
+    function: dict[str, Any] = dict(
+        boto3.client("lambda", region_name=REGION).get_function_configuration(FunctionName=FUNCTION)
     )
     function.pop("ResponseMetadata")
     objects = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=BUCKET)

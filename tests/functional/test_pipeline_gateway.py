@@ -74,7 +74,7 @@ def test_a_hand_made_rule_that_is_not_connected_is_never_started_and_only_disabl
 ) -> None:
     events = aws.client("events")
     events.put_rule(Name="my-rule", ScheduleExpression="rate(5 minutes)", State="ENABLED")
-    console = {"Id": "Id1234-console", "Arn": FUNCTION_ARN}
+    console: Any = {"Id": "Id1234-console", "Arn": FUNCTION_ARN}
     events.put_targets(Rule="my-rule", Targets=[console])
     p = pipeline(rule="my-rule")
     with pytest.raises(NotConnectedError, match=r"run `pipeline-tray connect`"):
@@ -162,7 +162,8 @@ def test_a_table_keyed_its_own_way_is_read_through_the_buckets_files(
     assert latest["s3_key"] == f"metrics-{today:%Y-%m-%d}-00-00-02.json"
     assert calls == ["ListObjectsV2", "GetObject"]  # today's prefix, then one file
     assert [r["cpu_usage"] for r in p.recent_metrics(5)] == [7.25, 1.5]
-    assert pipeline(table="Nope").latest_metric()["cpu_usage"] == 7.25  # no table at all
+    without_table = pipeline(table="Nope").latest_metric()  # no table at all
+    assert without_table is not None and without_table["cpu_usage"] == 7.25
 
 
 def test_unreachable_endpoint() -> None:
