@@ -1,7 +1,8 @@
 """The outcomes of AWS actions: one handler per (phase, Done or Failed, action), each named in
-machine.py's transition table. Each answer names the request it answers: the one a phase awaits
-decides (`answer`), any other only tidies, and a record it carries is taken only when it is
-newer than every answer applied so far. Pure."""
+machine.py's transition table. Each answer names the request it answers: `step` gives the one a
+phase awaits to the rule's `awaited` handler and one older than an answer already applied to
+`overtaken` before any rule runs, so a record that reaches a handler here is always the newest.
+Pure."""
 
 from __future__ import annotations
 
@@ -18,32 +19,32 @@ from tray_app.core.events import (
     Join,
     Leave,
     Notify,
+    Polled,
     SavePendingStop,
 )
 from tray_app.core.follow import ended, follow, lost, with_error
 from tray_app.core.holds import Shared
-from tray_app.core.state import AUTO_REASONS, Handler, Phase, Result, Settings, State, fresh
+from tray_app.core.state import AUTO_REASONS, Phase, Result, Settings, State
 
 
-def answer(awaited: Handler, other: Handler) -> Handler:
-    """A handler that gives the awaited request's answer to `awaited`, any other to `other`."""
-
-    def matched(state: State, event: Event, s: Settings) -> Result:
-        assert isinstance(event, Done | Failed)
-        if event.action.request == state.awaiting:
-            return awaited(replace(state, awaiting=None), event, s)
-        return other(state, event, s)
-
-    matched.__doc__ = f"{awaited.__name__} for the awaited request, else {other.__name__}"
-    return matched
+def overtaken(state: State, event: Event, s: Settings) -> Result:
+    """An answer older than one already applied (`step` decides): its record is stale, so it
+    tells only that AWS was reached; a Poll's also counts as the poll of its time."""
+    if isinstance(event, Polled):
+        return replace(state, last_poll=event.now, error=None), []
+    assert isinstance(event, Done)
+    if isinstance(event.action, Join) and state.phase is Phase.ON:
+        return replace(state, error=None), []  # a restart or extend was written, as rejoined
+    return state, []
 
 
 def _taken(state: State, event: Event) -> State:
-    """`state` with the record an answer carries, if it is the newest answer so far."""
+    """`state` with the record an answer carries (`step` lets only the newest ones through)."""
     assert isinstance(event, Done)
-    if event.shared is None or not fresh(state, event.action.request):
+    if event.shared is None:
         return state
-    return replace(state, shared=event.shared, seen_request=event.action.request)
+    seen = max(state.seen_request, event.action.request)
+    return replace(state, shared=event.shared, seen_request=seen)
 
 
 def _shared_of(event: Event, state: State) -> Shared:
@@ -61,7 +62,7 @@ def rejoined(state: State, event: Event, s: Settings) -> Result:
     """A Join while on was written: a restart or extend of our hold, or a Join overtaken."""
     assert isinstance(event, Done) and isinstance(event.action, Join)
     new = replace(_taken(state, event), error=None)
-    if state.holding and new.seen_request == event.action.request:
+    if state.holding and event.shared is not None:
         new = replace(new, deadline=float(event.action.hold.ends))  # the newest end written
     return new, []
 
@@ -78,8 +79,6 @@ def rejoin_failed(state: State, event: Event, s: Settings) -> Result:
 def beaten(state: State, event: Event, s: Settings) -> Result:
     """A heartbeat was written, or refused because our hold is gone."""
     assert isinstance(event, Done)
-    if not fresh(state, event.action.request):
-        return state, []  # about a hold older than what we know now
     if event.refused and state.holding and state.phase is Phase.ON:
         # our hold is gone: someone ended the session
         return lost(_taken(state, event), event.now, s, rule_on=True)

@@ -104,12 +104,22 @@ def awaited(state: State, action: A) -> tuple[State, A]:
     return replace(state, awaiting=stamped.request), stamped
 
 
-def fresh(state: State, request: int) -> bool:
-    """True unless the answer to `request` is older than an answer already applied."""
-    return request >= state.seen_request
-
-
 Handler = Callable[[State, Event, Settings], Result]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the transition table: the handler, and the phases it may lead to (more
+    than one where the data decides); `awaited` handles the answer the phase waits for."""
+
+    handler: Handler
+    to: frozenset[Phase]
+    awaited: Handler | None = None
+
+
+def go(handler: Handler, *to: Phase, awaited: Handler | None = None) -> Rule:
+    """The rule: `handler` leads to one of `to`; the awaited answer goes to `awaited`."""
+    return Rule(handler, frozenset(to), awaited)
 
 
 def settled(state: State) -> bool:

@@ -11,7 +11,7 @@ from tray_app.core.events import Action, Beat, Event, Poll, Polled, StopRequeste
 from tray_app.core.follow import follow, lost
 from tray_app.core.holds import Shared
 from tray_app.core.requests import stop
-from tray_app.core.state import Phase, Result, Settings, State, awaited, fresh
+from tray_app.core.state import Phase, Result, Settings, State, awaited
 
 BUSY = (Phase.STARTING, Phase.STOPPING)
 
@@ -26,10 +26,11 @@ def beat_seconds(s: Settings) -> int | None:
 
 
 def polled(state: State, event: Event, s: Settings) -> Result:
-    """A poll's answer: what runs and who holds it, unless a newer answer decided already."""
+    """A poll's answer: what runs and who holds it (`step` keeps out one older than an answer
+    already applied), unless a call is in flight."""
     assert isinstance(event, Polled)
     state = replace(state, last_poll=event.now, error=None)
-    if state.phase in BUSY or not fresh(state, event.request):
+    if state.phase in BUSY:
         return state, []  # a poll sent before the call in flight: that answer decides
     state = replace(state, seen_request=event.request)
     if event.request > state.unsure:  # asked after the unsure request was answered: it knows
