@@ -107,10 +107,10 @@ class SessionOrders(RuleBasedStateMachine):
         our end and the record alone."""
         answer = replace(answer, now=self.now)
         request = answer.action.request if isinstance(answer, Done) and answer.shared else 0
-        before = (self.state.deadline, self.state.shared)
+        before = (self.state.ours.deadline, self.state.shared)
         self.feed(answer)
         if 0 < request < self.newest_record:
-            assert (self.state.deadline, self.state.shared) == before, (answer, self.state)
+            assert (self.state.ours.deadline, self.state.shared) == before, (answer, self.state)
         self.newest_record = max(self.newest_record, request)
 
     def keep(self, action: Action) -> None:
@@ -260,7 +260,7 @@ class SessionOrders(RuleBasedStateMachine):
             # we never claim a hold AWS lacks, and AWS never has a live hold of ours we forgot
             # (a hold born late, its Join delayed, is present but lapsed until the next beat)
             if state.holding:
-                assert mine is not None and int(state.deadline or 0) == mine.ends, (state, aws)
+                assert mine is not None and int(state.ours.deadline or 0) == mine.ends, (state, aws)
             else:
                 assert mine is None or not holds.is_live(mine, now, SETTINGS.judge), (state, aws)
             assert {h.holder for h in holds.live(state.shared, now, SETTINGS.judge)} == {

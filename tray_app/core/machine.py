@@ -12,7 +12,7 @@ Failed events.
 The table is total: every (phase, event, action answered) has a meaning, because a network that
 is sometimes slow delivers every ordering nobody planned. Each AWS action is numbered. `step`
 recognises an answer older than one already applied once, before any rule (`overtaken`);
-STARTING and STOPPING wait for the answer to one request (`State.awaiting`), which goes to the
+STARTING and STOPPING wait for the answer to one request (`Requests.awaiting`), which goes to the
 entry's `awaited` handler, and any other answer only tidies. Were an event to arrive that the
 table lacks anyway, or a handler to lead where its entry does not say, a running app logs it
 (and re-reads AWS, a Poll); tests run strict and raise.
@@ -31,7 +31,7 @@ The promises kept here:
   stop on its way from another client is not a console switch-on), and only if no one else
   claimed it first (the store's conditional write decides);
 - a Join whose answer was lost, or an Adopt on its way, may have written our hold: until its
-  answer or a later poll says, a quit still leaves (`State.unsure`);
+  answer or a later poll says, a quit still leaves (`Requests.unsure`);
 - an unconfirmed stop is retried with backoff and persisted as a pending stop; a stop whose
   rule no longer exists ends the session (nothing can be running);
 - one notification per distinct error; a successful poll clears the error.
@@ -128,7 +128,8 @@ def request_of(event: Event) -> int | None:
 def overtaken_by_newer(state: State, event: Event) -> bool:
     """True for an answer older than one already applied, unless it is the one awaited."""
     request = request_of(event)
-    return request is not None and request < state.seen_request and request != state.awaiting
+    seen, awaiting = state.requests.seen, state.requests.awaiting
+    return request is not None and request < seen and request != awaiting
 
 
 def rule_for(state: State, event: Event) -> tuple[Rule | None, State, Event]:
@@ -144,9 +145,10 @@ def rule_for(state: State, event: Event) -> tuple[Rule | None, State, Event]:
     if rule is None or rule.awaited is None:
         return rule, state, event
     assert isinstance(event, Done | Failed)
-    if event.action.request != state.awaiting:
+    if event.action.request != state.requests.awaiting:
         return rule, state, event
-    return go(rule.awaited, *rule.to), replace(state, awaiting=None), event
+    answered = replace(state, requests=replace(state.requests, awaiting=None))
+    return go(rule.awaited, *rule.to), answered, event
 
 
 def step(state: State, event: Event, settings: Settings) -> Result:
@@ -184,15 +186,15 @@ def no_rule(state: State, event: Event, settings: Settings) -> Result:
 def next_tick(state: State, settings: Settings, now: float, granularity: float = 1.0) -> float:
     """Seconds until a Tick could change anything: every `granularity` while the rule runs
     (idle, deadline, heartbeat, lapses), else only at the next poll or retry."""
-    if state.phase is Phase.ON or (state.phase is Phase.STOPPING and state.retry_at is None):
+    if state.phase is Phase.ON or (state.phase is Phase.STOPPING and state.stop.retry_at is None):
         return granularity
     due = (
         [now + granularity]
         if state.last_poll is None
         else [state.last_poll + settings.poll_seconds]
     )
-    if state.retry_at is not None:
-        due.append(state.retry_at)
+    if state.stop.retry_at is not None:
+        due.append(state.stop.retry_at)
     return max(0.0, min(due) - now)
 
 

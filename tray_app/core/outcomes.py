@@ -43,8 +43,8 @@ def _taken(state: State, event: Event) -> State:
     assert isinstance(event, Done)
     if event.shared is None:
         return state
-    seen = max(state.seen_request, event.action.request)
-    return replace(state, shared=event.shared, seen_request=seen)
+    seen = max(state.requests.seen, event.action.request)
+    return replace(state, shared=event.shared, requests=replace(state.requests, seen=seen))
 
 
 def _shared_of(event: Event, state: State) -> Shared:
@@ -54,8 +54,10 @@ def _shared_of(event: Event, state: State) -> Shared:
 
 def joined(state: State, event: Event, s: Settings) -> Result:
     """The awaited Join was written: our hold is in the session, which is on."""
-    new = replace(_taken(state, event), error=None, unsure=0)
-    return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
+    new = _taken(state, event)
+    new = replace(new, error=None, requests=replace(new.requests, unsure=0))
+    ours = replace(new.ours, started_at=event.now, last_heartbeat=event.now)
+    return replace(new, phase=Phase.ON, ours=ours), []
 
 
 def rejoined(state: State, event: Event, s: Settings) -> Result:
@@ -63,7 +65,8 @@ def rejoined(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Done) and isinstance(event.action, Join)
     new = replace(_taken(state, event), error=None)
     if state.holding and event.shared is not None:
-        new = replace(new, deadline=float(event.action.hold.ends))  # the newest end written
+        # the newest end written
+        new = replace(new, ours=replace(new.ours, deadline=float(event.action.hold.ends)))
     return new, []
 
 
@@ -72,7 +75,7 @@ def rejoin_failed(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Failed)
     mine = state.shared.held_by(s.holder)
     if state.holding and mine is not None:
-        state = replace(state, deadline=float(mine.ends))
+        state = replace(state, ours=replace(state.ours, deadline=float(mine.ends)))
     return with_error(state, event.message, "pipeline-tray: AWS error")
 
 
@@ -82,7 +85,8 @@ def beaten(state: State, event: Event, s: Settings) -> Result:
     if event.refused and state.holding and state.phase is Phase.ON:
         # our hold is gone: someone ended the session
         return lost(_taken(state, event), event.now, s, rule_on=True)
-    return replace(_taken(state, event), last_heartbeat=event.now), []
+    new = _taken(state, event)
+    return replace(new, ours=replace(new.ours, last_heartbeat=event.now)), []
 
 
 def stopped(state: State, event: Event, s: Settings) -> Result:
@@ -90,8 +94,9 @@ def stopped(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Done)
     rule_on = bool(event.rule_on) and not isinstance(event.action, EndAll | Disable)
     shared = _shared_of(event, state)
-    state = replace(state, seen_request=max(state.seen_request, event.action.request))
-    reason = state.stop_reason or "stop"
+    seen = max(state.requests.seen, event.action.request)
+    state = replace(state, requests=replace(state.requests, seen=seen))
+    reason = state.stop.reason or "stop"
     new, actions = ended(state, event.now, shared, rule_on)
     names = ", ".join(h.name for h in holds.others(shared, event.now, s.judge))
     if rule_on and reason in AUTO_REASONS:
@@ -131,19 +136,20 @@ def tidied(state: State, event: Event, s: Settings) -> Result:
 def adopted(state: State, event: Event, s: Settings) -> Result:
     """An adoption was written (our hold now runs the session) or refused (someone else's)."""
     assert isinstance(event, Done) and isinstance(event.action, Adopt)
-    if state.unsure == event.action.request:
-        state = replace(state, unsure=0)  # its answer is here: we know whether it is ours
+    if state.requests.unsure == event.action.request:
+        # its answer is here: we know whether it is ours
+        state = replace(state, requests=replace(state.requests, unsure=0))
     if event.refused or state.phase is not Phase.ON or state.holding:
         # someone claimed it first, or we started or stopped a session of our own meanwhile
         return replace(_taken(state, event), unheld_since=None), []
-    new = replace(
-        _taken(state, event),
+    ours = replace(
+        state.ours,
         deadline=float(event.action.hold.ends),
         started_at=event.now,
         last_heartbeat=event.now,
-        unheld_since=None,
         invocations=0,
     )
+    new = replace(_taken(state, event), ours=ours, unheld_since=None)
     note = Notify(
         "Pipeline was already on",
         f"Started outside this app; it will switch off in {s.session_minutes} min.",
@@ -154,9 +160,8 @@ def adopted(state: State, event: Event, s: Settings) -> Result:
 def invoked(state: State, event: Event, s: Settings) -> Result:
     """The function ran: count it into the session and say what it did."""
     assert isinstance(event, Done)
-    return replace(state, invocations=state.invocations + 1), [
-        Notify("Function invoked", event.detail)
-    ]
+    counted = replace(state.ours, invocations=state.ours.invocations + 1)
+    return replace(state, ours=counted), [Notify("Function invoked", event.detail)]
 
 
 def stop_failed(state: State, event: Event, s: Settings) -> Result:
@@ -168,20 +173,15 @@ def stop_failed(state: State, event: Event, s: Settings) -> Result:
         if state.error != message:
             actions.append(Notify("Pipeline not found", message))
         return replace(over, error=message), actions
-    retry = state.retry
+    retry = state.stop.retry
     if isinstance(event.action, Leave) and not holds.others(state.shared, now, s.judge):
         # The record cannot be changed, and as far as we know no one else holds the session:
         # switch the rule off without it. Our hold lapses by itself.
         retry = Disable(event.action.reason)
-    attempts = state.stop_attempts + 1
-    new = replace(
-        state,
-        stop_attempts=attempts,
-        pending_stop=True,
-        error=message,
-        retry=retry,
-        retry_at=now + min(2**attempts, s.max_retry_seconds),
-    )
+    attempts = state.stop.attempts + 1
+    again = now + min(2**attempts, s.max_retry_seconds)
+    stop = replace(state.stop, attempts=attempts, pending=True, retry=retry, retry_at=again)
+    new = replace(state, error=message, stop=stop)
     if attempts > 1:
         return new, []
     return new, [
@@ -194,9 +194,9 @@ def start_failed(state: State, event: Event, s: Settings) -> Result:
     """The Join failed: back to not knowing (poll at once), with the error said once. A Join
     that timed out may still have written our hold: until a poll says, a quit leaves."""
     assert isinstance(event, Failed)
-    new = replace(
-        state, phase=Phase.UNKNOWN, deadline=None, last_poll=None, unsure=event.action.request
-    )
+    unsure = replace(state.requests, unsure=event.action.request)
+    ours = replace(state.ours, deadline=None)
+    new = replace(state, phase=Phase.UNKNOWN, ours=ours, last_poll=None, requests=unsure)
     return with_error(new, event.message, "Could not start the study session")
 
 
