@@ -27,12 +27,13 @@ def lapse_seconds(s: Settings) -> int | None:
 
 def follow(state: State, now: float, s: Settings) -> Result:
     """The rule runs and this client holds nothing: follow the holders, end a session whose
-    holds all lapsed, adopt one that nobody holds."""
+    holds all lapsed, adopt one that nobody holds. Called where the client learns so: a poll
+    (ticks.running), a refused heartbeat (outcomes.beaten), our stop leaving others
+    (outcomes.stopped)."""
     if holds.live(state.shared, now, s.judge):
         return replace(state, phase=Phase.ON, unheld_since=None), []
-    if state.shared.holds:  # every hold lapsed and nobody was left to release the last one
-        expiring, expire = stopping(state, Expire(), "lapsed")
-        return expiring, [expire]
+    if state.shared.holds:
+        return expire(state)
     if state.unheld_since is None:
         return replace(state, phase=Phase.ON, unheld_since=now), []
     ends = int(now + s.session_minutes * 60)
@@ -41,8 +42,15 @@ def follow(state: State, now: float, s: Settings) -> Result:
     return replace(adopting, requests=replace(adopting.requests, unsure=adopt.request)), [adopt]
 
 
+def expire(state: State) -> Result:
+    """Every hold lapsed and nobody was left to release the last one: end the session."""
+    expiring, action = stopping(state, Expire(), "lapsed")
+    return expiring, [action]
+
+
 def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
-    """Our session was ended by someone else: a Stop elsewhere, the console or the guard."""
+    """Our session was ended by someone else (a Stop elsewhere, the console or the guard): our
+    part is cleared; where the rule runs on, the caller follows its holders next."""
     actions: list[Action] = []
     ours = state.ours
     if state.holding and ours.started_at is not None:
@@ -65,9 +73,6 @@ def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
         stop=replace(state.stop, pending=False),
         unheld_since=None,
     )
-    if rule_on:
-        cleared, more = follow(cleared, now, s)
-        actions += more
     return cleared, actions
 
 

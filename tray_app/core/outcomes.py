@@ -83,47 +83,47 @@ def beaten(state: State, event: Event, s: Settings) -> Result:
     """A heartbeat was written, or refused because our hold is gone."""
     assert isinstance(event, Done)
     if event.refused and state.holding and state.phase is Phase.ON:
-        # our hold is gone: someone ended the session
-        return lost(_taken(state, event), event.now, s, rule_on=True)
+        # our hold is gone: someone ended the session, which others may hold on
+        cleared, said = lost(_taken(state, event), event.now, s, rule_on=True)
+        cleared, more = follow(cleared, event.now, s)
+        return cleared, [*said, *more]
     new = _taken(state, event)
     return replace(new, ours=replace(new.ours, last_heartbeat=event.now)), []
 
 
 def stopped(state: State, event: Event, s: Settings) -> Result:
-    """A Leave, EndAll, Expire or fallback Disable was confirmed."""
+    """A Leave, EndAll, Expire or fallback Disable was confirmed: our part is over, and where
+    the rule runs on, its holders are followed (or, if theirs lapsed meanwhile, it is ended)."""
     assert isinstance(event, Done)
     rule_on = bool(event.rule_on) and not isinstance(event.action, EndAll | Disable)
     shared = _shared_of(event, state)
     seen = max(state.requests.seen, event.action.request)
     state = replace(state, requests=replace(state.requests, seen=seen))
-    reason = state.stop.reason or "stop"
     new, actions = ended(state, event.now, shared, rule_on)
     names = ", ".join(h.name for h in holds.others(shared, event.now, s.judge))
-    if rule_on and reason in AUTO_REASONS:
-        actions.append(
-            Notify("You left the study session", f"Left ({reason}); it stays on for {names}.")
-        )
-    elif reason in AUTO_REASONS:
-        actions.append(
-            Notify("Study session ended", f"Switched off ({reason}): the pipeline costs $0 now.")
-        )
-    elif reason == "lapsed" and not rule_on:
-        actions.append(
-            Notify("Study session ended", "Its time ran out: the pipeline costs $0 now.")
-        )
-    elif reason == "pending":
-        actions.append(
-            Notify(
-                "Pipeline switched off" if not rule_on else "Left the study session",
-                "The stop that could not be confirmed last time is done now.",
-            )
-        )
+    note = _stop_note(state.stop.reason or "stop", rule_on, names)
+    actions += [note] if note else []
     new = replace(new, error=None)
-    if rule_on and not holds.live(shared, event.now, s.judge):
-        # the holds we left it to lapsed meanwhile: end it, nobody else may be left to
+    if rule_on:
         new, more = follow(new, event.now, s)
         actions += more
     return new, actions
+
+
+def _stop_note(reason: str, rule_on: bool, names: str) -> Notify | None:
+    """What to tell the user about a confirmed stop: an automatic one, a lapse, a pending one."""
+    if rule_on and reason in AUTO_REASONS:
+        return Notify("You left the study session", f"Left ({reason}); it stays on for {names}.")
+    if reason in AUTO_REASONS:
+        return Notify("Study session ended", f"Switched off ({reason}): the pipeline costs $0 now.")
+    if reason == "lapsed" and not rule_on:
+        return Notify("Study session ended", "Its time ran out: the pipeline costs $0 now.")
+    if reason == "pending":
+        return Notify(
+            "Pipeline switched off" if not rule_on else "Left the study session",
+            "The stop that could not be confirmed last time is done now.",
+        )
+    return None
 
 
 def tidied(state: State, event: Event, s: Settings) -> Result:

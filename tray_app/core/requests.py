@@ -21,7 +21,7 @@ from tray_app.core.events import (
     StopRequested,
     Toggle,
 )
-from tray_app.core.follow import follow, lapse_seconds
+from tray_app.core.follow import expire, lapse_seconds
 from tray_app.core.state import Ours, Phase, Result, Settings, State, awaited, settled, stopping
 
 
@@ -64,7 +64,7 @@ def stop(state: State, event: Event, s: Settings) -> Result:
         action = Leave(s.holder, reason)
     elif state.phase is Phase.ON and not holds.live(state.shared, event.now, s.judge):
         # following a session whose holds all lapsed: end it, nobody else may be left to
-        return follow(state, event.now, s) if state.shared.holds else (state, [])
+        return expire(state) if state.shared.holds else (state, [])
     else:
         return state, []  # quitting while holding nothing: nothing of ours keeps the rule on
     new, action = stopping(state, action, reason)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from tray_app.core import holds
 from tray_app.core.auto_off_warnings import warnings_due
 from tray_app.core.events import Action, Beat, Event, Poll, Polled, StopRequested, Tick
-from tray_app.core.follow import follow, lost
+from tray_app.core.follow import expire, follow, lost
 from tray_app.core.holds import Shared
 from tray_app.core.requests import stop
 from tray_app.core.state import Phase, Result, Settings, State, awaited
@@ -45,16 +45,18 @@ def polled(state: State, event: Event, s: Settings) -> Result:
 def running(state: State, now: float, s: Settings) -> Result:
     """A poll found the rule running, with `state.shared` just read."""
     mine = state.shared.held_by(s.holder)
-    if state.holding:
-        if mine is None:  # our hold was ended by someone's Stop (maybe a new session began)
-            return lost(state, now, s, rule_on=True)
+    said: list[Action] = []
+    if state.holding and mine is not None:
         # the end AWS has is the end
         return replace(state, ours=replace(state.ours, deadline=float(mine.ends))), []
-    if mine is not None and holds.is_live(mine, now, s.judge):
+    if state.holding:  # our hold was ended by someone's Stop (maybe a new session began)
+        state, said = lost(state, now, s, rule_on=True)
+    elif mine is not None and holds.is_live(mine, now, s.judge):
         # our own hold from before a restart of this app (or a Join whose answer was lost)
         ours = replace(state.ours, deadline=float(mine.ends), started_at=now, last_heartbeat=None)
         return replace(state, phase=Phase.ON, ours=ours, unheld_since=None), []
-    return follow(state, now, s)
+    state, more = follow(state, now, s)
+    return state, [*said, *more]
 
 
 def tick_on(state: State, event: Event, s: Settings) -> Result:
@@ -63,7 +65,7 @@ def tick_on(state: State, event: Event, s: Settings) -> Result:
     deadline = state.ours.deadline
     if deadline is None:
         if state.shared.holds and not holds.live(state.shared, event.now, s.judge):
-            return follow(state, event.now, s)  # the last hold just lapsed: end it now
+            return expire(state)  # the last hold just lapsed: end it now
         return poll_if_due(state, event.now, s, [])
     if event.now >= deadline:
         return stop(state, StopRequested(event.now, "timer"), s)
