@@ -305,11 +305,12 @@ class SessionOrders(RuleBasedStateMachine):
         """Nothing happens after the app exits (Hypothesis needs a rule it may pick)."""
 
     def _never_knew(self) -> bool:
-        """The app quit before any poll answered, holding nothing: it cannot end a session whose
-        holds all lapsed that it never saw (the function's guard ends it at its next run)."""
+        """The app quit holding nothing, having last seen the rule off (or before any poll
+        answered): it cannot end a session it never saw, begun and lapsed since by another
+        device (the function's guard ends it at its next run)."""
         mine = self.aws.shared.held_by(ME)
         lapsed = mine is None or not holds.is_live(mine, self.now, SETTINGS.judge)
-        return self.state.phase is Phase.UNKNOWN and lapsed
+        return self.state.phase in (Phase.UNKNOWN, Phase.OFF) and lapsed
 
     def _console_kept_it_on(self) -> bool:
         mine = self.aws.shared.held_by(ME)
