@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test demo lint typecheck pytest lambda-sdk-floor checkov bench clean
+.PHONY: test check demo lint typecheck pytest lambda-sdk-floor checkov bench clean
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml scripts/system-packages
 	touch $(STAMP)
 
 test: lint typecheck checkov pytest lambda-sdk-floor
+
+# The quick loop while changing code (docs/contributing.md): lint, types, and the unit tests with
+# the property tests at laptop size (no moto, no processes, no display); about a minute here.
+check: lint typecheck
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
 # The Lambda's tests again on python3.13 with the runtime's oldest bundled SDK, in .venv-lambda313
 # (the main suite runs the newest SDK). Under CI=true a missing python3.13 fails.

@@ -160,7 +160,7 @@ def holding(seconds: int) -> Device:
     me = device("desk", clock)
     me.feed(StartRequested(T0, seconds // 60))
     run([me], clock, seconds + 1)  # the last second is the timer's: the Leave is in the hour
-    assert me.state.deadline is None, "the session should have ended on its timer"
+    assert me.state.ours.deadline is None, "the session should have ended on its timer"
     return me
 
 

@@ -175,7 +175,7 @@ def access_key_of(headers: Any) -> str | None:
     return found.group(1) if found else None
 
 
-def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
+def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:  # noqa: C901  (one handler class per proxy)
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # TCP_NODELAY: a reply goes out as headers then body, and Nagle would hold the body until

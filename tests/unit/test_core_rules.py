@@ -6,10 +6,10 @@ import pytest
 
 from tray_app.core.freshness import expects_fresh, is_stale, stale_during_session
 from tray_app.core.session_length import session_minutes
-from tray_app.core.state import Phase, State
+from tray_app.core.state import Ours, Phase, State
 
 T0 = 1_800_000_000.0
-ON_SINCE_T0 = State(phase=Phase.ON, started_at=T0, deadline=T0 + 3600)
+ON_SINCE_T0 = State(phase=Phase.ON, ours=Ours(started_at=T0, deadline=T0 + 3600))
 
 
 @pytest.mark.parametrize(
@@ -28,8 +28,16 @@ def test_no_record_is_not_stale_by_itself() -> None:
     [
         (ON_SINCE_T0, 600, False),  # two periods in: the first record may still be on its way
         (ON_SINCE_T0, 601, True),
-        (State(phase=Phase.OFF, started_at=T0), 3600, False),  # no session: nothing to expect
-        (State(phase=Phase.ON, started_at=None), 3600, False),  # following another device
+        (
+            State(phase=Phase.OFF, ours=Ours(started_at=T0)),
+            3600,
+            False,
+        ),  # no session: nothing to expect
+        (
+            State(phase=Phase.ON, ours=Ours(started_at=None)),
+            3600,
+            False,
+        ),  # following another device
     ],
 )
 def test_only_a_session_of_ours_past_two_periods_expects_a_fresh_record(

@@ -6,6 +6,7 @@ from tray_app.core import menu_model, status_text
 from tray_app.core.holds import Hold, Judge, Shared
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts, Item
+from tray_app.core.state import Ours
 from tray_app.core.user_actions import Choice, UserAction
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC).timestamp()
@@ -29,11 +30,11 @@ FACTS = Facts(
     [
         (State(), "unknown"),
         (State(phase=Phase.OFF), "off"),
-        (State(phase=Phase.ON, deadline=NOW + 60), "on"),
+        (State(phase=Phase.ON, ours=Ours(deadline=NOW + 60)), "on"),
         (State(phase=Phase.STARTING), "busy"),
         (State(phase=Phase.STOPPING, error="x"), "busy"),
         (State(phase=Phase.OFF, error="cannot reach AWS"), "error"),
-        (State(phase=Phase.ON, deadline=NOW + 60, error="x"), "error"),
+        (State(phase=Phase.ON, error="x", ours=Ours(deadline=NOW + 60)), "error"),
     ],
 )
 def test_icon_for_each_state(state: State, icon: str) -> None:
@@ -62,7 +63,7 @@ def test_menu_when_off() -> None:
 
 
 def test_menu_during_a_session_and_while_busy() -> None:
-    on = State(phase=Phase.ON, deadline=NOW + 42 * 60)
+    on = State(phase=Phase.ON, ours=Ours(deadline=NOW + 42 * 60))
     items = by_text(menu_model.build(on, NOW, FACTS))
     assert items["Stop study session"].enabled and items["Extend +30 min"].enabled
     headline = menu_model.headline(on, NOW, FACTS.judge, zone=UTC)
@@ -143,10 +144,12 @@ def test_a_session_held_elsewhere_names_its_holder_and_stop_says_whom_it_ends() 
 
 def test_our_own_session_says_who_else_holds_it() -> None:
     mine = hold("desk", "desk", 42)
-    both = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine, LAPTOP), 4))
+    both = State(
+        phase=Phase.ON, shared=Shared((mine, LAPTOP), 4), ours=Ours(deadline=NOW + 42 * 60)
+    )
     items = by_text(menu_model.build(both, NOW, FACTS))
     assert menu_model.headline(both, NOW, FACTS.judge, zone=UTC).endswith(" · also on: laptop")
     assert "Stop — also ends laptop's session" in items
     assert "Join this session here" not in items
-    alone = State(phase=Phase.ON, deadline=NOW + 42 * 60, shared=Shared((mine,), 4))
+    alone = State(phase=Phase.ON, shared=Shared((mine,), 4), ours=Ours(deadline=NOW + 42 * 60))
     assert "Stop study session" in by_text(menu_model.build(alone, NOW, FACTS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tray_app.core.holds import Hold, Judge, Shared
 from tray_app.core.machine import Phase, State
+from tray_app.core.state import Ours
 from tray_app.desktop.terminal_panel import state_line
 
 T0 = 1_800_000_000.0
@@ -21,7 +22,7 @@ def distinct_lines(state: State, seconds: range) -> list[str]:
 
 
 def test_our_countdown_changes_once_a_minute_even_in_the_last_minute() -> None:
-    own = State(phase=Phase.ON, deadline=T0 + 180)
+    own = State(phase=Phase.ON, ours=Ours(deadline=T0 + 180))
     lines = distinct_lines(own, range(0, 180))
     assert len(lines) == 4, lines  # 3, 2 and 1 min, then "under 1 min": never seconds
     assert lines[-1].startswith("Study session on — under 1 min left")
@@ -36,7 +37,7 @@ def test_a_session_held_elsewhere_counts_down_the_same_way() -> None:
 
 
 def test_the_panel_says_why_idle_auto_off_is_unavailable() -> None:
-    on = State(phase=Phase.ON, deadline=T0 + 600)
+    on = State(phase=Phase.ON, ours=Ours(deadline=T0 + 600))
     line = state_line(on, T0, False, ME, idle_reason="the compositor offers no idle protocol")
     assert line.endswith("(idle auto-off unavailable: the compositor offers no idle protocol)")
     assert state_line(on, T0, False, ME).endswith("(idle auto-off unavailable on this desktop)")

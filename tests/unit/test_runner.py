@@ -55,11 +55,11 @@ def test_the_timer_warning_reaches_the_notifier_with_its_kind_and_extend_button(
     assert r.wait_for(lambda s: s.phase is Phase.OFF, 5)
     r.toggle()
     assert r.wait_for(lambda s: s.phase is Phase.ON, 5)
-    assert not r.state.warned_timer and notes.kinds == []
+    assert not r.state.ours.warned_timer and notes.kinds == []
     now[0] = T0 + 61  # a minute later: 4:59 left
-    assert r.wait_for(lambda s: s.warned_timer, 5)
+    assert r.wait_for(lambda s: s.ours.warned_timer, 5)
     r.extend(30)  # what the button's action does
-    assert r.wait_for(lambda s: not s.warned_timer, 5)
+    assert r.wait_for(lambda s: not s.ours.warned_timer, 5)
     assert r.shutdown("quit", timeout=5) is True
     assert ("timer-warning", (("extend", "Extend +30 min"),)) in notes.kinds
 

@@ -49,6 +49,7 @@ from tray_app.core.machine import (
     settled,
     step,
 )
+from tray_app.core.state import Ours, Stop
 
 T0 = 1_800_000_000.0
 ME = "desk"
@@ -82,10 +83,12 @@ def answering(state: State, event: Event) -> Event:
     """A table's answer written without a request id answers the request the state awaits,
     else the latest one asked (tests of stale answers give their ids)."""
     if isinstance(event, Polled) and not event.request:
-        return replace(event, request=state.next_request - 1)
+        return replace(event, request=state.requests.next - 1)
     if not isinstance(event, Done | Failed) or event.action.request:
         return event
-    request = state.awaiting if state.awaiting is not None else state.next_request - 1
+    request = (
+        state.requests.awaiting if state.requests.awaiting is not None else state.requests.next - 1
+    )
     return replace(event, action=replace(event.action, request=request))
 
 
@@ -143,7 +146,12 @@ def test_join(settings: Settings, event: Event, hold: Hold) -> None:
     state, actions = run(
         state, Done(T0 + 1, Join(hold), shared=held(hold), rule_on=True), settings=settings
     )
-    assert (state.phase, state.started_at, state.holding, actions) == (Phase.ON, T0 + 1, True, [])
+    assert (state.phase, state.ours.started_at, state.holding, actions) == (
+        Phase.ON,
+        T0 + 1,
+        True,
+        [],
+    )
     assert state.remaining(T0 + 1) == hold.ends - T0 - 1
 
 
@@ -162,22 +170,27 @@ def test_joining_a_session_held_elsewhere_adds_our_hold() -> None:
         # a click means the opposite of where the session is heading: the last click wins
         (State(phase=Phase.STARTING), Toggle(T0), Phase.STOPPING, [EndAll("user")]),
         (
-            State(phase=Phase.STOPPING, retry=EndAll("user")),
+            State(phase=Phase.STOPPING, stop=Stop(retry=EndAll("user"))),
             Toggle(T0),
             Phase.STARTING,
             [Join(Hold(ME, "this device", int(T0) + 3600, True, int(T0) + 900))],
         ),
         (State(phase=Phase.STARTING), StartRequested(T0), Phase.STARTING, []),
-        (State(phase=Phase.STOPPING, retry=EndAll("user")), StopRequested(T0), Phase.STOPPING, []),
+        (
+            State(phase=Phase.STOPPING, stop=Stop(retry=EndAll("user"))),
+            StopRequested(T0),
+            Phase.STOPPING,
+            [],
+        ),
         # an explicit Stop while leaving (quit, idle) makes it a stop for everyone
         (
-            State(phase=Phase.STOPPING, retry=Leave(ME, "idle")),
+            State(phase=Phase.STOPPING, stop=Stop(retry=Leave(ME, "idle"))),
             StopRequested(T0),
             Phase.STOPPING,
             [EndAll("user")],
         ),
         (
-            State(phase=Phase.STOPPING, retry=Leave(ME, "idle")),
+            State(phase=Phase.STOPPING, stop=Stop(retry=Leave(ME, "idle"))),
             StopRequested(T0, "quit"),
             Phase.STOPPING,
             [],
@@ -301,7 +314,7 @@ def test_our_hold_never_lapses_while_the_user_is_active(idle_minutes: int) -> No
 
 def test_extend_renews_our_hold_with_the_new_end() -> None:
     state, actions = run(on_at(), ExtendRequested(T0 + 60, 30))
-    assert state.deadline == T0 + 90 * 60
+    assert state.ours.deadline == T0 + 90 * 60
     assert actions == [Join(Hold(ME, "this device", int(T0) + 5400, True, int(T0) + 960))]
 
 
@@ -398,7 +411,7 @@ def test_our_hold_missing_from_a_running_session_means_it_was_stopped_and_restar
 def test_our_own_live_hold_is_picked_up_again_after_a_restart() -> None:
     mine = Hold(ME, "desk", int(T0) + 1200, True, int(T0) + 600)
     state, actions = run(State(), Polled(T0, True, held(mine)))
-    assert (state.phase, state.deadline, actions) == (Phase.ON, T0 + 1200, [])
+    assert (state.phase, state.ours.deadline, actions) == (Phase.ON, T0 + 1200, [])
     state, actions = run(state, Tick(T0 + 1, idle_seconds=0.0))
     assert only(actions, Beat) == [Beat(ME, int(T0) + 901)]
 
@@ -442,7 +455,7 @@ def test_a_failed_start_goes_back_to_unknown_and_polls_at_once() -> None:
     (join,) = actions
     assert isinstance(join, Join)
     state, actions = run(state, Failed(T0 + 1, join, "access denied"))
-    assert state.phase is Phase.UNKNOWN and state.deadline is None
+    assert state.phase is Phase.UNKNOWN and state.ours.deadline is None
     assert notes(actions) == ["Could not start the study session"]
     assert run(state, Tick(T0 + 2, None))[1] == [Poll()]
 
@@ -452,15 +465,15 @@ def test_a_failed_leave_is_persisted_and_retried_with_backoff_as_a_plain_switch_
     state, actions = run(state, Failed(T0 + 11, Leave(ME, "quit"), "cannot reach AWS"))
     assert actions[0] == SavePendingStop(True)
     assert notes(actions) == ["Could not switch the pipeline off"]
-    assert state.pending_stop and state.retry_at == T0 + 13
+    assert state.stop.pending and state.stop.retry_at == T0 + 13
     assert run(state, Tick(T0 + 12, None))[1] == []
     state, actions = run(state, Tick(T0 + 13, None))
     # no one else held the session as far as we know: the rule alone goes off
     assert actions == [Disable("quit")]
     state, actions = run(state, Failed(T0 + 14, Disable("quit"), "cannot reach AWS"))
-    assert actions == [] and state.retry_at == T0 + 18  # 2, 4, 8 ... capped at 60 s
+    assert actions == [] and state.stop.retry_at == T0 + 18  # 2, 4, 8 ... capped at 60 s
     state, actions = run(state, Tick(T0 + 18, None), Done(T0 + 19, Disable("quit")))
-    assert state.phase is Phase.OFF and not state.pending_stop
+    assert state.phase is Phase.OFF and not state.stop.pending
     assert SavePendingStop(False) in actions
 
 
@@ -475,11 +488,11 @@ def test_a_stop_whose_rule_is_gone_ends_the_session_without_retrying(pending: bo
     state, _ = run(on_at(), StopRequested(T0 + 10, "user"))
     if pending:  # an earlier attempt failed on the network and saved a pending stop
         state, _ = run(state, Failed(T0 + 11, EndAll("user"), "cannot reach AWS"))
-        assert state.retry_at is not None
-        state, _ = run(state, Tick(state.retry_at, None))  # the retry is sent
+        assert state.stop.retry_at is not None
+        state, _ = run(state, Tick(state.stop.retry_at, None))  # the retry is sent
     gone = "rule data-collector-schedule in eu-west-1 not found: run `pipeline-tray deploy`"
     state, actions = run(state, Failed(T0 + 20, EndAll("user"), gone, gone=True))
-    assert (state.phase, state.retry_at, state.pending_stop) == (Phase.OFF, None, False)
+    assert (state.phase, state.stop.retry_at, state.stop.pending) == (Phase.OFF, None, False)
     assert state.error == gone
     assert (SavePendingStop(False) in actions) is pending
     assert next(a for a in actions if isinstance(a, RecordSession)).reason == "user"
@@ -543,8 +556,11 @@ def test_an_event_without_a_rule_is_logged_and_aws_re_read_unless_strict(
         (State(), 1.0),  # never polled: soon
         (State(phase=Phase.OFF, last_poll=T0 - 10), 20.0),  # the next poll, 30 s after the last
         (State(phase=Phase.OFF, last_poll=T0 - 40), 0.0),  # overdue
-        (State(phase=Phase.ON, last_poll=T0, deadline=T0 + 600), 1.0),  # a session: every second
-        (State(phase=Phase.STOPPING, retry_at=T0 + 4, last_poll=T0), 4.0),  # the retry
+        (
+            State(phase=Phase.ON, last_poll=T0, ours=Ours(deadline=T0 + 600)),
+            1.0,
+        ),  # a session: every second
+        (State(phase=Phase.STOPPING, stop=Stop(retry_at=T0 + 4), last_poll=T0), 4.0),  # the retry
         (State(phase=Phase.STOPPING), 1.0),  # a stop in flight
     ],
 )
@@ -568,6 +584,6 @@ def test_a_shutdown_that_timed_out_saves_the_pending_stop_only_if_something_is_u
     stopping, _ = run(on_at(), StopRequested(T0 + 60, "quit"))
     assert stopping.phase is Phase.STOPPING
     state, actions = run(stopping, ShutdownTimedOut(T0 + 70))
-    assert (state.pending_stop, actions) == (True, [SavePendingStop(True)])
+    assert (state.stop.pending, actions) == (True, [SavePendingStop(True)])
     for calm in (State(phase=Phase.OFF), State()):
         assert run(calm, ShutdownTimedOut(T0)) == (calm, [])

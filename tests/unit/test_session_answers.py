@@ -25,7 +25,7 @@ def test_a_tidy_up_answer_does_not_end_the_start_that_overtook_it() -> None:
     (tidy,) = only(actions, Leave)
     assert isinstance(tidy, Leave) and state.phase is Phase.OFF and tidy.request > 0
     state, (join,) = step(state, Toggle(T0 + 31), TRAY)
-    assert isinstance(join, Join) and state.awaiting == join.request
+    assert isinstance(join, Join) and state.requests.awaiting == join.request
     # the slow tidy-up's answer arrives first: it only tidies
     state, actions = step(state, Done(T0 + 34, tidy, shared=held(), rule_on=False), TRAY)
     assert (state.phase, actions) == (Phase.STARTING, [])
@@ -59,12 +59,12 @@ def test_impatient_clicks_end_as_the_last_click_says() -> None:
         shared = held(action.hold) if isinstance(action, Join) else held()
         rule_on = isinstance(action, Join)
         state, _ = step(state, Done(T0 + 5, action, shared=shared, rule_on=rule_on), TRAY)
-    assert state.phase is Phase.ON and state.deadline == T0 + 2 + 3600
+    assert state.phase is Phase.ON and state.ours.deadline == T0 + 2 + 3600
 
 
 def test_a_pending_stop_found_during_a_session_waits_for_its_end() -> None:
     state, actions = step(on_at(), PendingStopFound(T0 + 1), TRAY)
-    assert (state.phase, actions, state.pending_stop) == (Phase.ON, [], True)
+    assert (state.phase, actions, state.stop.pending) == (Phase.ON, [], True)
 
 
 def test_a_join_that_timed_out_may_have_held_so_quit_still_leaves() -> None:

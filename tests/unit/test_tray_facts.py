@@ -61,7 +61,7 @@ def started(tmp_path: Path) -> Iterator[Callable[..., tuple[TrayFacts, Notes]]]:
             now[0] = T0
             runner.toggle()
             assert runner.wait_for(lambda s: s.phase is Phase.ON, 5)
-            assert runner.state.started_at == T0
+            assert runner.state.ours.started_at == T0
             now[0] = at
         facts = TrayFacts(
             config.load({}, env={}),

@@ -13,6 +13,7 @@ import pytest
 
 from tests.unit.test_menu_model import FACTS, NOW
 from tray_app.core.machine import Phase, State
+from tray_app.core.state import Ours
 from tray_app.desktop import tray_view, ui_thread
 
 PUBLIC = ("icon", "title", "menu", "visible")
@@ -112,14 +113,14 @@ def test_renders_before_the_job_runs_collapse_into_the_newest(
     icon: FakeIcon = tray.icon
     render_on_a_worker(tray, State(phase=Phase.OFF))
     render_on_a_worker(tray, State(phase=Phase.STARTING))
-    render_on_a_worker(tray, State(phase=Phase.ON, deadline=NOW + 3600))
+    render_on_a_worker(tray, State(phase=Phase.ON, ours=Ours(deadline=NOW + 3600)))
     assert len(queue.jobs) == 1
     queue.drain()
     assert icon.icon.info["theme-name"] == "pipeline-tray-on"
     assert [name for name, _ in icon.changes] == ["icon", "title", "update_menu"]
 
     icon.changes.clear()
-    render_on_a_worker(tray, State(phase=Phase.ON, deadline=NOW + 3600))  # nothing new
+    render_on_a_worker(tray, State(phase=Phase.ON, ours=Ours(deadline=NOW + 3600)))  # nothing new
     queue.drain()
     assert icon.changes == []
 

@@ -92,13 +92,13 @@ class TrayFacts:
     def observe(self, state: State) -> None:
         """Called with every new state: decides what to refresh."""
         phase, invocations, holding = self._seen
-        self._seen = (state.phase, state.invocations, state.holding)
+        self._seen = (state.phase, state.ours.invocations, state.holding)
         now = self._runner.clock()
         # A session of ours ended (the rule went off, or we left one others still hold).
         if (phase is not Phase.OFF and state.phase is Phase.OFF) or (holding and not state.holding):
             self._runner.submit(self._reload_history)
         due = state.phase is Phase.ON and now - self._fetched_at >= REFRESH_SECONDS
-        if due or state.invocations != invocations or self._fetched_at == 0.0:
+        if due or state.ours.invocations != invocations or self._fetched_at == 0.0:
             self._fetched_at = now
             self._runner.submit(self.refresh_latest)
 

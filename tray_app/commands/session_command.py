@@ -143,13 +143,15 @@ def start(
     settings = _settings(config, _grace(Pipeline(aws, config), config))
     asked = StartRequested(clock(), minutes)
     state = _drive(State(phase=Phase.OFF), asked, config, settings, clock, aws=aws)
-    assert state.deadline is not None
+    assert state.ours.deadline is not None
     now = asked.now
     _record_cli_session(now)  # an earlier one that ran out without a stop
-    _save(lambda files: files.set_cli_session(now, state.deadline or now))
+    _save(lambda files: files.set_cli_session(now, state.ours.deadline or now))
     others = holds.others(state.shared, now, settings.judge)
     print(
-        status_text.shared_line(True, state.deadline, others, now, judge=settings.judge, tz=zone),
+        status_text.shared_line(
+            True, state.ours.deadline, others, now, judge=settings.judge, tz=zone
+        ),
         file=out,
     )
     print(

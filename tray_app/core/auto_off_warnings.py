@@ -26,12 +26,13 @@ def warnings_due(
     state: State, now: float, idle_seconds: float | None, s: Settings
 ) -> tuple[State, list[Action]]:
     """The warnings to show now (each once; again after an extension or new activity)."""
-    assert state.deadline is not None
+    ours = state.ours
+    assert ours.deadline is not None
     actions: list[Action] = []
-    left = state.deadline - now
+    left = ours.deadline - now
     if left <= TIMER_WARNING_SECONDS:
-        if not state.warned_timer:
-            state = replace(state, warned_timer=True)
+        if not ours.warned_timer:
+            ours = replace(ours, warned_timer=True)
             actions.append(
                 Notify(
                     f"{duration(left)} left in your study session",
@@ -40,11 +41,11 @@ def warnings_due(
                     actions=(EXTEND,),
                 )
             )
-    elif state.warned_timer:  # extended: warn again before the new end
-        state = replace(state, warned_timer=False)
+    elif ours.warned_timer:  # extended: warn again before the new end
+        ours = replace(ours, warned_timer=False)
     if idle_seconds is not None and idle_seconds >= idle_warning_at(s):
-        if not state.warned_idle:
-            state = replace(state, warned_idle=True)
+        if not ours.warned_idle:
+            ours = replace(ours, warned_idle=True)
             remaining = max(0.0, s.idle_minutes * 60 - idle_seconds)
             actions.append(
                 Notify(
@@ -53,6 +54,6 @@ def warnings_due(
                     kind="idle-warning",
                 )
             )
-    elif state.warned_idle and idle_seconds is not None:  # active again
-        state = replace(state, warned_idle=False)
-    return state, actions
+    elif ours.warned_idle and idle_seconds is not None:  # active again
+        ours = replace(ours, warned_idle=False)
+    return replace(state, ours=ours), actions

@@ -17,7 +17,7 @@ from tray_app.core.events import (
     SavePendingStop,
 )
 from tray_app.core.holds import Shared
-from tray_app.core.state import Phase, Result, Settings, State, awaited, numbered
+from tray_app.core.state import Phase, Requests, Result, Settings, State, numbered, stopping
 
 
 def lapse_seconds(s: Settings) -> int | None:
@@ -27,26 +27,34 @@ def lapse_seconds(s: Settings) -> int | None:
 
 def follow(state: State, now: float, s: Settings) -> Result:
     """The rule runs and this client holds nothing: follow the holders, end a session whose
-    holds all lapsed, adopt one that nobody holds."""
+    holds all lapsed, adopt one that nobody holds. Called where the client learns so: a poll
+    (ticks.running), a refused heartbeat (outcomes.beaten), our stop leaving others
+    (outcomes.stopped)."""
     if holds.live(state.shared, now, s.judge):
         return replace(state, phase=Phase.ON, unheld_since=None), []
-    if state.shared.holds:  # every hold lapsed and nobody was left to release the last one
-        stopping = replace(state, phase=Phase.STOPPING, stop_reason="lapsed", stop_attempts=0)
-        stopping, expire = awaited(stopping, Expire())
-        return replace(stopping, retry=expire), [expire]
+    if state.shared.holds:
+        return expire(state)
     if state.unheld_since is None:
         return replace(state, phase=Phase.ON, unheld_since=now), []
     ends = int(now + s.session_minutes * 60)
     hold = holds.hold_for(s.holder, s.name, ends, now, lapse_seconds(s))
     adopting, adopt = numbered(replace(state, phase=Phase.ON), Adopt(hold))
-    return replace(adopting, unsure=adopt.request), [adopt]
+    return replace(adopting, requests=replace(adopting.requests, unsure=adopt.request)), [adopt]
+
+
+def expire(state: State) -> Result:
+    """Every hold lapsed and nobody was left to release the last one: end the session."""
+    expiring, action = stopping(state, Expire(), "lapsed")
+    return expiring, [action]
 
 
 def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
-    """Our session was ended by someone else: a Stop elsewhere, the console or the guard."""
+    """Our session was ended by someone else (a Stop elsewhere, the console or the guard): our
+    part is cleared; where the rule runs on, the caller follows its holders next."""
     actions: list[Action] = []
-    if state.holding and state.started_at is not None:
-        actions.append(RecordSession(state.started_at, now, "ended elsewhere", state.invocations))
+    ours = state.ours
+    if state.holding and ours.started_at is not None:
+        actions.append(RecordSession(ours.started_at, now, "ended elsewhere", ours.invocations))
     if state.holding:
         actions.append(
             Notify(
@@ -57,30 +65,25 @@ def lost(state: State, now: float, s: Settings, rule_on: bool) -> Result:
         )
     if not rule_on and state.shared.held_by(s.holder) is not None:
         actions.append(Leave(s.holder, "ended elsewhere"))  # tidy our hold out of the record
-    if state.pending_stop:
+    if state.stop.pending:
         actions.append(SavePendingStop(False))
     cleared = replace(
         state,
-        deadline=None,
-        started_at=None,
-        last_heartbeat=None,
-        invocations=0,
-        pending_stop=False,
+        ours=replace(ours, deadline=None, started_at=None, last_heartbeat=None, invocations=0),
+        stop=replace(state.stop, pending=False),
         unheld_since=None,
     )
-    if rule_on:
-        cleared, more = follow(cleared, now, s)
-        actions += more
     return cleared, actions
 
 
 def ended(state: State, now: float, shared: Shared, rule_on: bool) -> Result:
     """This client's part of the session is over; the rule runs on (others hold it) or not."""
     actions: list[Action] = []
-    if state.holding and state.started_at is not None:
-        reason = state.stop_reason or "stop"
-        actions.append(RecordSession(state.started_at, now, reason, state.invocations))
-    if state.pending_stop:
+    ours = state.ours
+    if state.holding and ours.started_at is not None:
+        reason = state.stop.reason or "stop"
+        actions.append(RecordSession(ours.started_at, now, reason, ours.invocations))
+    if state.stop.pending:
         actions.append(SavePendingStop(False))
     phase = Phase.ON if rule_on else Phase.OFF
     # the request numbers go on: answers still on their way must stay recognisable
@@ -88,8 +91,7 @@ def ended(state: State, now: float, shared: Shared, rule_on: bool) -> Result:
         phase=phase,
         shared=shared,
         last_poll=state.last_poll,
-        next_request=state.next_request,
-        seen_request=state.seen_request,
+        requests=Requests(next=state.requests.next, seen=state.requests.seen),
     )
     return over, actions
 

@@ -18,8 +18,8 @@ def expects_fresh(state: State, now: float) -> bool:
     record since it started (a new session starts with the last one's old record)."""
     return (
         state.phase is Phase.ON
-        and state.started_at is not None
-        and now - state.started_at > STALE_AFTER_SECONDS
+        and state.ours.started_at is not None
+        and now - state.ours.started_at > STALE_AFTER_SECONDS
     )
 
 

@@ -74,7 +74,7 @@ def headline(
         return "Checking the pipeline…"
     others = holds.others(state.shared, now, judge)
     on = state.phase is Phase.ON
-    return status_text.shared_line(on, state.deadline, others, now, judge=judge, tz=zone)
+    return status_text.shared_line(on, state.ours.deadline, others, now, judge=judge, tz=zone)
 
 
 def error_line(error: str | None) -> tuple[Item, ...]:

@@ -1,7 +1,8 @@
 """The outcomes of AWS actions: one handler per (phase, Done or Failed, action), each named in
-machine.py's transition table. Each answer names the request it answers: the one a phase awaits
-decides (`answer`), any other only tidies, and a record it carries is taken only when it is
-newer than every answer applied so far. Pure."""
+machine.py's transition table. Each answer names the request it answers: `step` gives the one a
+phase awaits to the rule's `awaited` handler and one older than an answer already applied to
+`overtaken` before any rule runs, so a record that reaches a handler here is always the newest.
+Pure."""
 
 from __future__ import annotations
 
@@ -18,32 +19,32 @@ from tray_app.core.events import (
     Join,
     Leave,
     Notify,
+    Polled,
     SavePendingStop,
 )
 from tray_app.core.follow import ended, follow, lost, with_error
 from tray_app.core.holds import Shared
-from tray_app.core.state import AUTO_REASONS, Handler, Phase, Result, Settings, State, fresh
+from tray_app.core.state import AUTO_REASONS, Phase, Result, Settings, State
 
 
-def answer(awaited: Handler, other: Handler) -> Handler:
-    """A handler that gives the awaited request's answer to `awaited`, any other to `other`."""
-
-    def matched(state: State, event: Event, s: Settings) -> Result:
-        assert isinstance(event, Done | Failed)
-        if event.action.request == state.awaiting:
-            return awaited(replace(state, awaiting=None), event, s)
-        return other(state, event, s)
-
-    matched.__doc__ = f"{awaited.__name__} for the awaited request, else {other.__name__}"
-    return matched
+def overtaken(state: State, event: Event, s: Settings) -> Result:
+    """An answer older than one already applied (`step` decides): its record is stale, so it
+    tells only that AWS was reached; a Poll's also counts as the poll of its time."""
+    if isinstance(event, Polled):
+        return replace(state, last_poll=event.now, error=None), []
+    assert isinstance(event, Done)
+    if isinstance(event.action, Join) and state.phase is Phase.ON:
+        return replace(state, error=None), []  # a restart or extend was written, as rejoined
+    return state, []
 
 
 def _taken(state: State, event: Event) -> State:
-    """`state` with the record an answer carries, if it is the newest answer so far."""
+    """`state` with the record an answer carries (`step` lets only the newest ones through)."""
     assert isinstance(event, Done)
-    if event.shared is None or not fresh(state, event.action.request):
+    if event.shared is None:
         return state
-    return replace(state, shared=event.shared, seen_request=event.action.request)
+    seen = max(state.requests.seen, event.action.request)
+    return replace(state, shared=event.shared, requests=replace(state.requests, seen=seen))
 
 
 def _shared_of(event: Event, state: State) -> Shared:
@@ -53,16 +54,19 @@ def _shared_of(event: Event, state: State) -> Shared:
 
 def joined(state: State, event: Event, s: Settings) -> Result:
     """The awaited Join was written: our hold is in the session, which is on."""
-    new = replace(_taken(state, event), error=None, unsure=0)
-    return replace(new, phase=Phase.ON, started_at=event.now, last_heartbeat=event.now), []
+    new = _taken(state, event)
+    new = replace(new, error=None, requests=replace(new.requests, unsure=0))
+    ours = replace(new.ours, started_at=event.now, last_heartbeat=event.now)
+    return replace(new, phase=Phase.ON, ours=ours), []
 
 
 def rejoined(state: State, event: Event, s: Settings) -> Result:
     """A Join while on was written: a restart or extend of our hold, or a Join overtaken."""
     assert isinstance(event, Done) and isinstance(event.action, Join)
     new = replace(_taken(state, event), error=None)
-    if state.holding and new.seen_request == event.action.request:
-        new = replace(new, deadline=float(event.action.hold.ends))  # the newest end written
+    if state.holding and event.shared is not None:
+        # the newest end written
+        new = replace(new, ours=replace(new.ours, deadline=float(event.action.hold.ends)))
     return new, []
 
 
@@ -71,55 +75,55 @@ def rejoin_failed(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, Failed)
     mine = state.shared.held_by(s.holder)
     if state.holding and mine is not None:
-        state = replace(state, deadline=float(mine.ends))
+        state = replace(state, ours=replace(state.ours, deadline=float(mine.ends)))
     return with_error(state, event.message, "pipeline-tray: AWS error")
 
 
 def beaten(state: State, event: Event, s: Settings) -> Result:
     """A heartbeat was written, or refused because our hold is gone."""
     assert isinstance(event, Done)
-    if not fresh(state, event.action.request):
-        return state, []  # about a hold older than what we know now
     if event.refused and state.holding and state.phase is Phase.ON:
-        # our hold is gone: someone ended the session
-        return lost(_taken(state, event), event.now, s, rule_on=True)
-    return replace(_taken(state, event), last_heartbeat=event.now), []
+        # our hold is gone: someone ended the session, which others may hold on
+        cleared, said = lost(_taken(state, event), event.now, s, rule_on=True)
+        cleared, more = follow(cleared, event.now, s)
+        return cleared, [*said, *more]
+    new = _taken(state, event)
+    return replace(new, ours=replace(new.ours, last_heartbeat=event.now)), []
 
 
 def stopped(state: State, event: Event, s: Settings) -> Result:
-    """A Leave, EndAll, Expire or fallback Disable was confirmed."""
+    """A Leave, EndAll, Expire or fallback Disable was confirmed: our part is over, and where
+    the rule runs on, its holders are followed (or, if theirs lapsed meanwhile, it is ended)."""
     assert isinstance(event, Done)
     rule_on = bool(event.rule_on) and not isinstance(event.action, EndAll | Disable)
     shared = _shared_of(event, state)
-    state = replace(state, seen_request=max(state.seen_request, event.action.request))
-    reason = state.stop_reason or "stop"
+    seen = max(state.requests.seen, event.action.request)
+    state = replace(state, requests=replace(state.requests, seen=seen))
     new, actions = ended(state, event.now, shared, rule_on)
     names = ", ".join(h.name for h in holds.others(shared, event.now, s.judge))
-    if rule_on and reason in AUTO_REASONS:
-        actions.append(
-            Notify("You left the study session", f"Left ({reason}); it stays on for {names}.")
-        )
-    elif reason in AUTO_REASONS:
-        actions.append(
-            Notify("Study session ended", f"Switched off ({reason}): the pipeline costs $0 now.")
-        )
-    elif reason == "lapsed" and not rule_on:
-        actions.append(
-            Notify("Study session ended", "Its time ran out: the pipeline costs $0 now.")
-        )
-    elif reason == "pending":
-        actions.append(
-            Notify(
-                "Pipeline switched off" if not rule_on else "Left the study session",
-                "The stop that could not be confirmed last time is done now.",
-            )
-        )
+    note = _stop_note(state.stop.reason or "stop", rule_on, names)
+    actions += [note] if note else []
     new = replace(new, error=None)
-    if rule_on and not holds.live(shared, event.now, s.judge):
-        # the holds we left it to lapsed meanwhile: end it, nobody else may be left to
+    if rule_on:
         new, more = follow(new, event.now, s)
         actions += more
     return new, actions
+
+
+def _stop_note(reason: str, rule_on: bool, names: str) -> Notify | None:
+    """What to tell the user about a confirmed stop: an automatic one, a lapse, a pending one."""
+    if rule_on and reason in AUTO_REASONS:
+        return Notify("You left the study session", f"Left ({reason}); it stays on for {names}.")
+    if reason in AUTO_REASONS:
+        return Notify("Study session ended", f"Switched off ({reason}): the pipeline costs $0 now.")
+    if reason == "lapsed" and not rule_on:
+        return Notify("Study session ended", "Its time ran out: the pipeline costs $0 now.")
+    if reason == "pending":
+        return Notify(
+            "Pipeline switched off" if not rule_on else "Left the study session",
+            "The stop that could not be confirmed last time is done now.",
+        )
+    return None
 
 
 def tidied(state: State, event: Event, s: Settings) -> Result:
@@ -132,19 +136,20 @@ def tidied(state: State, event: Event, s: Settings) -> Result:
 def adopted(state: State, event: Event, s: Settings) -> Result:
     """An adoption was written (our hold now runs the session) or refused (someone else's)."""
     assert isinstance(event, Done) and isinstance(event.action, Adopt)
-    if state.unsure == event.action.request:
-        state = replace(state, unsure=0)  # its answer is here: we know whether it is ours
+    if state.requests.unsure == event.action.request:
+        # its answer is here: we know whether it is ours
+        state = replace(state, requests=replace(state.requests, unsure=0))
     if event.refused or state.phase is not Phase.ON or state.holding:
         # someone claimed it first, or we started or stopped a session of our own meanwhile
         return replace(_taken(state, event), unheld_since=None), []
-    new = replace(
-        _taken(state, event),
+    ours = replace(
+        state.ours,
         deadline=float(event.action.hold.ends),
         started_at=event.now,
         last_heartbeat=event.now,
-        unheld_since=None,
         invocations=0,
     )
+    new = replace(_taken(state, event), ours=ours, unheld_since=None)
     note = Notify(
         "Pipeline was already on",
         f"Started outside this app; it will switch off in {s.session_minutes} min.",
@@ -155,9 +160,8 @@ def adopted(state: State, event: Event, s: Settings) -> Result:
 def invoked(state: State, event: Event, s: Settings) -> Result:
     """The function ran: count it into the session and say what it did."""
     assert isinstance(event, Done)
-    return replace(state, invocations=state.invocations + 1), [
-        Notify("Function invoked", event.detail)
-    ]
+    counted = replace(state.ours, invocations=state.ours.invocations + 1)
+    return replace(state, ours=counted), [Notify("Function invoked", event.detail)]
 
 
 def stop_failed(state: State, event: Event, s: Settings) -> Result:
@@ -169,20 +173,15 @@ def stop_failed(state: State, event: Event, s: Settings) -> Result:
         if state.error != message:
             actions.append(Notify("Pipeline not found", message))
         return replace(over, error=message), actions
-    retry = state.retry
+    retry = state.stop.retry
     if isinstance(event.action, Leave) and not holds.others(state.shared, now, s.judge):
         # The record cannot be changed, and as far as we know no one else holds the session:
         # switch the rule off without it. Our hold lapses by itself.
         retry = Disable(event.action.reason)
-    attempts = state.stop_attempts + 1
-    new = replace(
-        state,
-        stop_attempts=attempts,
-        pending_stop=True,
-        error=message,
-        retry=retry,
-        retry_at=now + min(2**attempts, s.max_retry_seconds),
-    )
+    attempts = state.stop.attempts + 1
+    again = now + min(2**attempts, s.max_retry_seconds)
+    stop = replace(state.stop, attempts=attempts, pending=True, retry=retry, retry_at=again)
+    new = replace(state, error=message, stop=stop)
     if attempts > 1:
         return new, []
     return new, [
@@ -195,9 +194,9 @@ def start_failed(state: State, event: Event, s: Settings) -> Result:
     """The Join failed: back to not knowing (poll at once), with the error said once. A Join
     that timed out may still have written our hold: until a poll says, a quit leaves."""
     assert isinstance(event, Failed)
-    new = replace(
-        state, phase=Phase.UNKNOWN, deadline=None, last_poll=None, unsure=event.action.request
-    )
+    unsure = replace(state.requests, unsure=event.action.request)
+    ours = replace(state.ours, deadline=None)
+    new = replace(state, phase=Phase.UNKNOWN, ours=ours, last_poll=None, requests=unsure)
     return with_error(new, event.message, "Could not start the study session")
 
 

@@ -21,8 +21,8 @@ from tray_app.core.events import (
     StopRequested,
     Toggle,
 )
-from tray_app.core.follow import follow, lapse_seconds
-from tray_app.core.state import Phase, Result, Settings, State, awaited, settled
+from tray_app.core.follow import expire, lapse_seconds
+from tray_app.core.state import Ours, Phase, Result, Settings, State, awaited, settled, stopping
 
 
 def ignore(state: State, event: Event, s: Settings) -> Result:
@@ -37,25 +37,19 @@ def start(state: State, event: Event, s: Settings) -> Result:
     deadline = event.now + minutes * 60
     hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
     if state.phase is Phase.ON and state.holding:  # restart: a new end for our own hold
-        return replace(state, deadline=deadline), [Join(hold)]
+        return replace(state, ours=replace(state.ours, deadline=deadline)), [Join(hold)]
     actions: list[Action] = []
-    if state.phase is Phase.STOPPING and state.started_at is not None:
+    ours = state.ours
+    if state.phase is Phase.STOPPING and ours.started_at is not None:
         # a start overtakes the stop on its way: the session it stopped is over all the same
-        reason = state.stop_reason or "stop"
-        actions.append(RecordSession(state.started_at, event.now, reason, state.invocations))
+        reason = state.stop.reason or "stop"
+        actions.append(RecordSession(ours.started_at, event.now, reason, ours.invocations))
     new = replace(
         state,
         phase=Phase.STARTING,
-        deadline=deadline,
-        started_at=None,
+        ours=Ours(deadline=deadline, last_heartbeat=ours.last_heartbeat),
         unheld_since=None,
-        invocations=0,
-        warned_timer=False,
-        warned_idle=False,
-        stop_reason=None,
-        retry=None,
-        retry_at=None,
-        stop_attempts=0,
+        stop=replace(state.stop, reason=None, retry=None, retry_at=None, attempts=0),
     )
     new, join = awaited(new, Join(hold))
     return new, [*actions, join]
@@ -66,24 +60,21 @@ def stop(state: State, event: Event, s: Settings) -> Result:
     reason = event.reason if isinstance(event, StopRequested) else "user"
     if reason == "user":
         action: AwsAction = EndAll(reason)
-    elif state.holding or state.unsure:
+    elif state.holding or state.requests.unsure:
         action = Leave(s.holder, reason)
     elif state.phase is Phase.ON and not holds.live(state.shared, event.now, s.judge):
         # following a session whose holds all lapsed: end it, nobody else may be left to
-        return follow(state, event.now, s) if state.shared.holds else (state, [])
+        return expire(state) if state.shared.holds else (state, [])
     else:
         return state, []  # quitting while holding nothing: nothing of ours keeps the rule on
-    stopping = replace(
-        state, phase=Phase.STOPPING, stop_reason=reason, stop_attempts=0, retry_at=None
-    )
-    stopping, action = awaited(stopping, action)
-    return replace(stopping, retry=action), [action]
+    new, action = stopping(state, action, reason)
+    return new, [action]
 
 
 def stop_again(state: State, event: Event, s: Settings) -> Result:
     """A stop while stopping: only an explicit Stop changes it (it ends every hold)."""
     assert isinstance(event, StopRequested)
-    if event.reason != "user" or isinstance(state.retry, EndAll):
+    if event.reason != "user" or isinstance(state.stop.retry, EndAll):
         return state, []
     return stop(state, event, s)
 
@@ -98,11 +89,12 @@ def toggle(state: State, event: Event, s: Settings) -> Result:
 def extend(state: State, event: Event, s: Settings) -> Result:
     """Push this client's end back; a session held only by others is theirs to extend."""
     assert isinstance(event, ExtendRequested)
-    if state.deadline is None:
+    if state.ours.deadline is None:
         return state, []  # following someone else's session: its length is theirs
-    deadline = max(state.deadline, event.now) + event.minutes * 60
+    deadline = max(state.ours.deadline, event.now) + event.minutes * 60
     hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
-    return replace(state, deadline=deadline, last_heartbeat=event.now), [Join(hold)]
+    ours = replace(state.ours, deadline=deadline, last_heartbeat=event.now)
+    return replace(state, ours=ours), [Join(hold)]
 
 
 def invoke(state: State, event: Event, s: Settings) -> Result:
@@ -114,10 +106,9 @@ def pending_found(state: State, event: Event, s: Settings) -> Result:
     """The last run could not confirm its stop: release our hold first thing."""
     if state.phase in (Phase.STARTING, Phase.STOPPING) or state.holding:
         # a session of ours is under way: its own end clears the pending stop
-        return replace(state, pending_stop=True), []
-    new = replace(state, phase=Phase.STOPPING, stop_reason="pending", pending_stop=True)
-    new, action = awaited(new, Leave(s.holder, "pending"))
-    return replace(new, retry=action), [action]
+        return replace(state, stop=replace(state.stop, pending=True)), []
+    new, action = stopping(state, Leave(s.holder, "pending"), "pending")
+    return replace(new, stop=replace(new.stop, pending=True)), [action]
 
 
 def gave_up(state: State, event: Event, s: Settings) -> Result:
@@ -125,4 +116,4 @@ def gave_up(state: State, event: Event, s: Settings) -> Result:
     # Exiting with our stop unconfirmed: the next start must apply it first.
     if settled(state):
         return state, []
-    return replace(state, pending_stop=True), [SavePendingStop(True)]
+    return replace(state, stop=replace(state.stop, pending=True)), [SavePendingStop(True)]

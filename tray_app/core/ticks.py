@@ -8,10 +8,10 @@ from dataclasses import replace
 from tray_app.core import holds
 from tray_app.core.auto_off_warnings import warnings_due
 from tray_app.core.events import Action, Beat, Event, Poll, Polled, StopRequested, Tick
-from tray_app.core.follow import follow, lost
+from tray_app.core.follow import expire, follow, lost
 from tray_app.core.holds import Shared
 from tray_app.core.requests import stop
-from tray_app.core.state import Phase, Result, Settings, State, awaited, fresh
+from tray_app.core.state import Phase, Result, Settings, State, awaited
 
 BUSY = (Phase.STARTING, Phase.STOPPING)
 
@@ -26,14 +26,15 @@ def beat_seconds(s: Settings) -> int | None:
 
 
 def polled(state: State, event: Event, s: Settings) -> Result:
-    """A poll's answer: what runs and who holds it, unless a newer answer decided already."""
+    """A poll's answer: what runs and who holds it (`step` keeps out one older than an answer
+    already applied), unless a call is in flight."""
     assert isinstance(event, Polled)
     state = replace(state, last_poll=event.now, error=None)
-    if state.phase in BUSY or not fresh(state, event.request):
+    if state.phase in BUSY:
         return state, []  # a poll sent before the call in flight: that answer decides
-    state = replace(state, seen_request=event.request)
-    if event.request > state.unsure:  # asked after the unsure request was answered: it knows
-        state = replace(state, unsure=0)
+    # asked after the unsure request was answered, it also knows whether that one wrote a hold
+    unsure = 0 if event.request > state.requests.unsure else state.requests.unsure
+    state = replace(state, requests=replace(state.requests, seen=event.request, unsure=unsure))
     if not event.enabled:
         if state.phase is Phase.ON:
             return lost(replace(state, phase=Phase.OFF), event.now, s, rule_on=False)
@@ -44,30 +45,27 @@ def polled(state: State, event: Event, s: Settings) -> Result:
 def running(state: State, now: float, s: Settings) -> Result:
     """A poll found the rule running, with `state.shared` just read."""
     mine = state.shared.held_by(s.holder)
-    if state.holding:
-        if mine is None:  # our hold was ended by someone's Stop (maybe a new session began)
-            return lost(state, now, s, rule_on=True)
-        return replace(state, deadline=float(mine.ends)), []  # the end AWS has is the end
-    if mine is not None and holds.is_live(mine, now, s.judge):
+    said: list[Action] = []
+    if state.holding and mine is not None:
+        # the end AWS has is the end
+        return replace(state, ours=replace(state.ours, deadline=float(mine.ends))), []
+    if state.holding:  # our hold was ended by someone's Stop (maybe a new session began)
+        state, said = lost(state, now, s, rule_on=True)
+    elif mine is not None and holds.is_live(mine, now, s.judge):
         # our own hold from before a restart of this app (or a Join whose answer was lost)
-        return replace(
-            state,
-            phase=Phase.ON,
-            deadline=float(mine.ends),
-            started_at=now,
-            last_heartbeat=None,
-            unheld_since=None,
-        ), []
-    return follow(state, now, s)
+        ours = replace(state.ours, deadline=float(mine.ends), started_at=now, last_heartbeat=None)
+        return replace(state, phase=Phase.ON, ours=ours, unheld_since=None), []
+    state, more = follow(state, now, s)
+    return state, [*said, *more]
 
 
 def tick_on(state: State, event: Event, s: Settings) -> Result:
     """Time passes while the rule runs: timer, idle, warnings, heartbeat, lapses, polls."""
     assert isinstance(event, Tick)
-    deadline = state.deadline
+    deadline = state.ours.deadline
     if deadline is None:
         if state.shared.holds and not holds.live(state.shared, event.now, s.judge):
-            return follow(state, event.now, s)  # the last hold just lapsed: end it now
+            return expire(state)  # the last hold just lapsed: end it now
         return poll_if_due(state, event.now, s, [])
     if event.now >= deadline:
         return stop(state, StopRequested(event.now, "timer"), s)
@@ -76,7 +74,7 @@ def tick_on(state: State, event: Event, s: Settings) -> Result:
     state, actions = warnings_due(state, event.now, event.idle_seconds, s)
     if beat_due(state, event, s):
         lapses = int(min(deadline, event.now + s.idle_minutes * 60))
-        state = replace(state, last_heartbeat=event.now)
+        state = replace(state, ours=replace(state.ours, last_heartbeat=event.now))
         actions.append(Beat(s.holder, lapses))
     return poll_if_due(state, event.now, s, actions)
 
@@ -87,7 +85,8 @@ def beat_due(state: State, event: Tick, s: Settings) -> bool:
     if beat is None:
         return False
     active = event.idle_seconds is None or event.idle_seconds < beat
-    return active and (state.last_heartbeat is None or event.now - state.last_heartbeat >= beat)
+    last = state.ours.last_heartbeat
+    return active and (last is None or event.now - last >= beat)
 
 
 def tick_idle(state: State, event: Event, s: Settings) -> Result:
@@ -97,10 +96,11 @@ def tick_idle(state: State, event: Event, s: Settings) -> Result:
 
 def tick_stopping(state: State, event: Event, s: Settings) -> Result:
     """Time passes while a stop waits for its retry: send it again when due."""
-    if state.retry_at is None or event.now < state.retry_at or state.retry is None:
+    stop = state.stop
+    if stop.retry_at is None or event.now < stop.retry_at or stop.retry is None:
         return state, []
-    state, again = awaited(replace(state, retry_at=None), state.retry)
-    return replace(state, retry=again), [again]
+    state, again = awaited(replace(state, stop=replace(stop, retry_at=None)), stop.retry)
+    return replace(state, stop=replace(state.stop, retry=again)), [again]
 
 
 def poll_if_due(state: State, now: float, s: Settings, actions: list[Action]) -> Result:

@@ -45,7 +45,7 @@ def state_line(
         # coarse: each change is a new printed line, so at most one a minute
         on = state.phase is Phase.ON
         line = status_text.shared_line(
-            on, state.deadline, others, now, judge=judge, tz=zone, coarse=True
+            on, state.ours.deadline, others, now, judge=judge, tz=zone, coarse=True
         )
     if state.error:
         line += f"  ! {state.error}"
