@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from tests.aws_names import REGION
 from tests.faults.fault_proxy import Fault, FaultProxy
 from tests.faults.lambda_runs import session_holds
 from tests.tray_process import Tray, eventually, processes_of, rule, start_session
+from tray_app.commands.guardian_process import TERM_GRACE_SECONDS
 
 pytestmark = pytest.mark.functional
 RELEASE_BOUND = 5.0  # seconds from the kill to the rule off
@@ -118,3 +120,37 @@ def test_a_tray_started_right_after_a_kill_keeps_the_session_it_takes_up(
     assert list((session_holds(stack) or {}).keys()) == [device_of(tmp_path)]
     assert not any("ended elsewhere" in line for line in second.lines)
     assert [entry["reason"] for entry in history(tmp_path)] == ["lost"]
+
+
+def test_a_logout_sigterm_to_a_guardian_whose_tray_is_silent_releases_after_its_grace(
+    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+    (guardian,) = [pid for pid in processes_of(tmp_path) if pid != tray.proc.pid]
+    tray.proc.send_signal(signal.SIGSTOP)  # alive, holding its lock, saying nothing
+    try:
+        asked = time.monotonic()
+        os.kill(guardian, signal.SIGTERM)
+        eventually(lambda: rule() == ("DISABLED", None), timeout=TERM_GRACE_SECONDS + 2)
+        print(f"released {time.monotonic() - asked:.2f} s after the guardian's SIGTERM")
+        eventually(lambda: processes_of(tmp_path) == [tray.proc.pid], timeout=RELEASE_BOUND)
+        assert [entry["reason"] for entry in history(tmp_path)] == ["lost"]
+    finally:
+        tray.proc.send_signal(signal.SIGKILL)  # the logout's last word
+        tray.proc.send_signal(signal.SIGCONT)
+
+
+def test_a_logout_sigterm_to_the_tray_and_its_guardian_at_once_is_the_trays_own_stop(
+    stack: dict[str, str], tray_factory: Callable[..., Tray], tmp_path: Path
+) -> None:
+    tray = tray_factory()
+    start_session(tray)
+    (guardian,) = [pid for pid in processes_of(tmp_path) if pid != tray.proc.pid]
+    os.kill(guardian, signal.SIGTERM)
+    tray.proc.send_signal(signal.SIGTERM)
+    assert tray.proc.wait(timeout=15) == 0
+    assert rule() == ("DISABLED", None)
+    eventually(lambda: not processes_of(tmp_path), timeout=RELEASE_BOUND)
+    # the tray stopped its session itself; its goodbye left the guardian nothing to do
+    assert [entry["reason"] for entry in history(tmp_path)] == ["signal"]

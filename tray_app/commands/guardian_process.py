@@ -90,15 +90,17 @@ def main(pipe: BinaryIO | None = None) -> int:
         log.info("SIGTERM and no goodbye from tray %s", hello.tray_pid)
     if watch.bye:
         return 0
-    return release(hello, watch.kept, executor, files)
+    return release(hello, watch.kept, executor, files, ended=watch.closed.is_set())
 
 
-def release(hello: Hello, kept: Kept, executor: Executor, files: StateFiles) -> int:
-    """The tray ended without a goodbye: release what it kept, unless a new tray holds it."""
+def release(hello: Hello, kept: Kept, executor: Executor, files: StateFiles, ended: bool) -> int:
+    """The tray ended (or, on SIGTERM, stayed silent) without a goodbye: release what it kept,
+    unless a new tray holds it now."""
     if not kept.keeps:
         return 0
     lock = InstanceLock(role=GUARDIAN)
-    taken = take_lock(lock, hello.tray_pid)
+    # A tray still alive holds its lock: no new tray can start, and waiting would not help.
+    taken = take_lock(lock, hello.tray_pid, LOCK_WAIT_SECONDS if ended else 0.0)
     if taken is None:
         log.info("a new tray runs and keeps this device's hold: nothing released")
         return 0
@@ -119,10 +121,10 @@ def release(hello: Hello, kept: Kept, executor: Executor, files: StateFiles) -> 
             lock.release()
 
 
-def take_lock(lock: InstanceLock, tray_pid: int) -> bool | None:
-    """True: the lock is ours. False: the ended tray still holds it (it is alive but silent
-    past the grace; no new tray can start meanwhile). None: a new tray holds it."""
-    end = time.monotonic() + LOCK_WAIT_SECONDS
+def take_lock(lock: InstanceLock, tray_pid: int, wait: float) -> bool | None:
+    """True: the lock is ours. False: the tray still holds it after `wait` s (it is alive but
+    silent past the grace; no new tray can start meanwhile). None: a new tray holds it."""
+    end = time.monotonic() + wait
     while True:
         try:
             lock.acquire()
