@@ -1,6 +1,6 @@
 """R2: the machine dies mid-session (the tray and its guardian killed with -9, so nothing of ours
 releases the hold): the first scheduled run past the deadline ends it. The tray alone killed is
-R13's: its guardian releases the hold."""
+R14's: its guardian releases the hold."""
 
 from __future__ import annotations
 

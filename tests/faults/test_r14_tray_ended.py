@@ -1,4 +1,4 @@
-"""R13: the tray ends without its own stop (kill -9 here; a crash or the display going are the
+"""R14: the tray ends without its own stop (kill -9 here; a crash or the display going are the
 same to its guardian): the hold it kept is released within seconds, as Quit would, and nothing
 of ours is left running. A tray started again at once keeps the session it takes up."""
 
