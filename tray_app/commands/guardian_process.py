@@ -98,12 +98,14 @@ def release(hello: Hello, kept: Kept, executor: Executor, files: StateFiles, end
     unless a new tray holds it now."""
     if not kept.keeps:
         return 0
+    log.info("tray %s %s without a goodbye", hello.tray_pid, "ended" if ended else "is silent")
     lock = InstanceLock(role=GUARDIAN)
     # A tray still alive holds its lock: no new tray can start, and waiting would not help.
     taken = take_lock(lock, hello.tray_pid, LOCK_WAIT_SECONDS if ended else 0.0)
     if taken is None:
         log.info("a new tray runs and keeps this device's hold: nothing released")
         return 0
+    log.info("the instance lock: %s", {True: "taken", False: "still the tray's"}[taken])
     try:
         executor.judge = Judge(hello.holder, kept.skew)
         answer = executor.perform(Leave(hello.holder, REASON))
