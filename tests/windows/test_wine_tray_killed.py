@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.test_tray_icon import GREEN, GREY
 from tests.tray_process import OutputLines, eventually, rule
-from tests.windows.test_wine_tray import GREEN, GREY, docked_icon, looks
+from tests.windows.test_wine_tray import docked_icon, looks
 from tests.windows.wine import Wine
 from tests.windows.wine_screen import WineScreen
 
