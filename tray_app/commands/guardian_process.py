@@ -29,6 +29,7 @@ from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.commands.exit_request import ExitRequest, watch_signals
 from tray_app.commands.guardian_protocol import Bye, Hello, Kept, decode, decode_hello
+from tray_app.core.errors import AwsError
 from tray_app.core.events import Done, Leave
 from tray_app.core.holds import Judge
 from tray_app.desktop.instance_lock import GUARDIAN, AlreadyRunningError, InstanceLock
@@ -107,20 +108,35 @@ def release(hello: Hello, kept: Kept, executor: Executor, files: StateFiles, end
         return 0
     log.info("the instance lock: %s", {True: "taken", False: "still the tray's"}[taken])
     try:
-        executor.judge = Judge(hello.holder, kept.skew)
-        answer = executor.perform(Leave(hello.holder, REASON))
-        if not isinstance(answer, Done):
-            log.warning("could not release the ended tray's hold: %s", answer)
-            _save(lambda: files.set_pending_stop(True))  # the next start does it first
-            return 1
-        log.info("released the hold of tray %s (rule on: %s)", hello.tray_pid, answer.rule_on)
-        started = kept.started_at
-        if started is not None:
-            _save(lambda: files.record_session(started, answer.now, REASON, kept.invocations))
-        return 0
+        return leave(hello, kept, executor, files)
     finally:
         if taken:
             lock.release()
+
+
+def leave(hello: Hello, kept: Kept, executor: Executor, files: StateFiles) -> int:
+    """Leave as Quit would, and write the history line, if the tray's hold is still there: a
+    tray that released it in its last moments (its display's hook, Windows' log-off) and had
+    no time to say so must not have its session recorded twice."""
+    executor.judge = Judge(hello.holder, kept.skew)
+    try:
+        held = executor.store.read().held_by(hello.holder) is not None
+    except AwsError as err:
+        held = True  # unknown: the Leave below says whether AWS can be reached
+        log.info("could not read the session first: %s", err)
+    if not held:
+        log.info("the tray's hold is gone already: nothing to release")
+        return 0
+    answer = executor.perform(Leave(hello.holder, REASON))
+    if not isinstance(answer, Done):
+        log.warning("could not release the ended tray's hold: %s", answer)
+        _save(lambda: files.set_pending_stop(True))  # the next start does it first
+        return 1
+    log.info("released the hold of tray %s (rule on: %s)", hello.tray_pid, answer.rule_on)
+    started = kept.started_at
+    if started is not None:
+        _save(lambda: files.record_session(started, answer.now, REASON, kept.invocations))
+    return 0
 
 
 def take_lock(lock: InstanceLock, tray_pid: int, wait: float) -> bool | None:
