@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -120,6 +121,7 @@ class Tray(OutputLines):
             env.pop("DISPLAY", None)  # the panel alone; a DISPLAY given adds desktop notifications
         # platformdirs ignores a runtime dir that is not private (mode 0700), as systemd makes it
         (home / "run").mkdir(mode=0o700, exist_ok=True)
+        self.home = home
         command = tray_command(endpoint, terminal=terminal)
         if program:  # an installed `pipeline-tray` instead of this checkout's code
             command = [*program, *command[3:]]
@@ -133,6 +135,32 @@ class Tray(OutputLines):
             text=True,
         )
         super().__init__(proc)
+
+    def die(self) -> None:
+        """The machine dies: the tray and its guardian are killed at once, nothing releases."""
+        for pid in processes_of(self.home):
+            if pid != self.proc.pid:
+                os.kill(pid, signal.SIGKILL)
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+
+def processes_of(home: Path) -> list[int]:
+    """The live pids run with `home`'s state directory: its trays and their guardians (a
+    guardian outlives its tray, so it is found by what it inherited, not by its parent)."""
+    found = []
+    wanted = f"XDG_STATE_HOME={home / 'state'}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            env = (entry / "environ").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if wanted in env and state != "Z":  # a zombie runs nothing: its parent reaps it
+            found.append(int(entry.name))
+    return found
 
 
 def rule() -> tuple[str, int | None]:

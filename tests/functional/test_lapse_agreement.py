@@ -62,8 +62,7 @@ def test_a_killed_devices_hold_ends_for_the_other_panel_and_the_function_at_one_
     following = desktop.mark()
     start_session(laptop)
     desktop.wait_line("Study session on — held by laptop", after=following)
-    laptop.proc.kill()  # no release, no more renewals: its hold lapses by itself
-    laptop.proc.wait(timeout=10)
+    laptop.die()  # no release, no more renewals: its hold lapses by itself
     item = session_item()
     lapse = float(item["holds"]["M"][next(iter(item["holds"]["M"]))]["M"]["lapses"]["N"])
     off = lapse + GRACE  # what both sides must act on

@@ -144,3 +144,33 @@ def test_the_linux_lock_covers_one_byte_from_the_current_position(tmp_path: Path
 @pytest.mark.skipif(sys.platform != "linux", reason="the Linux primitive")
 def test_linux_uses_the_byte_lock() -> None:
     assert instance_lock.platform_locker() is instance_lock.linux_locker
+
+
+def test_a_tray_waits_for_a_guardian_releasing_but_not_for_a_running_tray(tmp_path: Path) -> None:
+    refusals = [3]  # the guardian's release ends after three tries
+
+    def guardian_holds(fd: int, lock: bool) -> None:
+        if lock and refusals[0] > 0:
+            refusals[0] -= 1
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    path = tmp_path / "tray.lock"
+    path.write_bytes(b"7" + b"4242 guardian\n")
+    said: list[str] = []
+    InstanceLock(path, locker=guardian_holds).acquire(wait_for_guardian=30, waiting=said.append)
+    assert refusals == [0]
+    assert said == [f"pipeline-tray is releasing an ended tray's hold (pid 4242, lock {path})"]
+
+    path.write_bytes(b"7" + b"4242\n")  # a tray that runs: refused at once, whatever the wait
+    refusals[0] = 1
+    with pytest.raises(AlreadyRunningError, match=r"already running \(pid 4242, lock "):
+        InstanceLock(path, locker=guardian_holds).acquire(wait_for_guardian=30)
+    assert refusals == [0]
+
+
+def test_a_guardian_writes_its_role_after_its_pid(tmp_path: Path) -> None:
+    path = tmp_path / "tray.lock"
+    guardian = InstanceLock(path, locker=lambda _fd, _lock: None, role=instance_lock.GUARDIAN)
+    guardian.acquire()
+    assert path.read_bytes() == f"\n{os.getpid()} guardian\n".encode()
+    guardian.release()

@@ -24,6 +24,8 @@ from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
 from tray_app.commands import report_command
 from tray_app.commands.exit_request import ExitRequest
+from tray_app.commands.guardian_link import GuardianLink
+from tray_app.commands.guardian_protocol import kept_of
 from tray_app.commands.tray_actions import TrayActions
 from tray_app.commands.tray_lifecycle import TrayLifecycle
 from tray_app.core import session_length, status_text
@@ -38,6 +40,10 @@ from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, Swi
 from tray_app.desktop.probe import desktop_notifier, tray_view
 from tray_app.desktop.terminal_output import TerminalOutput
 
+# How long a tray started right after one ended waits for that one's guardian to release its
+# hold: one read, one write and the rule's switch, each with the AWS client's retries.
+GUARDIAN_WAIT_SECONDS = 30.0
+
 
 def run(
     config: Config,
@@ -49,7 +55,10 @@ def run(
     """Run the tray until quit; the session is stopped first. With `prepare`, the view shows
     its notice at once and the session loop starts only once its work is done."""
     lock = InstanceLock()
-    lock.acquire()
+    lock.acquire(
+        wait_for_guardian=GUARDIAN_WAIT_SECONDS,
+        waiting=lambda why: print(f"{why}: waiting for it…", file=out, flush=True),
+    )
     try:
         # the terminal may go away under a running panel: its output must never fail the stop
         safe_out = cast(TextIO, TerminalOutput(out))  # a TextIOBase: every write print makes
@@ -92,6 +101,8 @@ class TrayApp:
             skew_seconds=config.clock_skew_seconds,
         )
         self.executor = Executor(self.pipeline, HoldStore(aws, config), settings.judge, time.time)
+        # The demo's emulator lives in this process: nothing would be left to release there.
+        self.guardian = GuardianLink.start(config, me.holder) if prepare is None else None
         self._last_state: State | None = None
         self.panel_changed: Callable[[], None] = lambda: None  # the panel sets its poke
         self.exit = ExitRequest()
@@ -195,7 +206,14 @@ class TrayApp:
     def _facts(self) -> Facts:
         return replace(self.facts.facts(), notice=self.notice())
 
+    def stopped(self) -> None:
+        """The session is stopped, or its stop saved for the next start: the guardian may go."""
+        if self.guardian is not None:
+            self.guardian.goodbye()
+
     def _on_state(self, state: State) -> None:
+        if self.guardian is not None:
+            self.guardian.report(kept_of(state, self.runner.settings.skew_seconds))
         self.facts.observe(state)
         if state != self._last_state:  # a tick that changed nothing redraws nothing
             self._last_state = state

@@ -52,6 +52,9 @@ class LifecycleApp(Protocol):
     def preparation_failed(self, message: str) -> None:
         """The preparation failed: say why and quit."""
 
+    def stopped(self) -> None:
+        """The session is stopped, or its stop saved: the exit is a clean one from here."""
+
     def panel_notifier(self) -> EchoNotifier:
         """The terminal panel's notifier."""
 
@@ -167,6 +170,7 @@ class TrayLifecycle:
         if not settled(app.runner.state):
             print("stopping the session before exit…", file=app.out, flush=True)
         confirmed = app.runner.shutdown(app.exit.reason, timeout=SHUTDOWN_SECONDS)
+        app.stopped()
         app.notifier.close(timeout=NOTIFY_SECONDS)  # "Study session ended" must get out
         if not confirmed:
             app.exit.request(app.exit.reason, exit_code=1)
