@@ -37,7 +37,7 @@ def held(ends: float, lapses: float | None = None, name: str = "laptop") -> Stat
 def test_no_time_from_another_device_makes_formatting_raise(unix: float) -> None:
     assert len(status_text.clock_time(unix, UTC)) == 5
     stamp = status_text.iso_utc(unix)
-    assert stamp is None if math.isnan(unix) else stamp.endswith("Z")
+    assert stamp is None if math.isnan(unix) else str(stamp).endswith("Z")
     status_text.duration(unix - T0)
     status_text.session_line(True, unix, T0, UTC)
 
@@ -64,6 +64,10 @@ def test_the_wrong_clock_is_named_with_the_year_it_claims_and_the_end_counted() 
     far = held(1e100, name=HOSTILE).shared.holds
     assert status_text.clock_notes(far, T0, UTC, ME) == [
         "hold from laptop ends after 9999: its clock is wrong, counted as ending 08:03"
+    ]
+    never = held(math.nan).shared.holds
+    assert status_text.clock_notes(never, T0, UTC, ME) == [
+        "hold from laptop ends never: its clock is wrong, counted as ending 08:03"
     ]
 
 

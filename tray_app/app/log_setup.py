@@ -1,10 +1,11 @@
 """Where log lines and library warnings go: a small file in the state directory, so that the
 terminal shows only the app's own lines; `--verbose` shows them on stderr as well.
 
-No credential reaches either: botocore's DEBUG lines carry the signed request (its Authorization
-header, the session token, the access key id), so the AWS libraries stay at INFO even with
---verbose, and every line is redacted of those anyway (a library's INFO line may quote a
-request too). Lines are also cleaned of controls: they quote what other devices wrote.
+No credential reaches either: botocore's DEBUG lines (what --verbose is for) carry the signed
+request, its Authorization header, the session token and the access key id, so every line is
+redacted of those before it is written (tests/functional/test_untrusted_cli.py runs botocore's
+real DEBUG output through it). Lines are also cleaned of controls: they quote what other devices
+wrote.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from tray_app.core.bounded import clean_lines
 LOG_FILE = "pipeline-tray.log"
 MAX_BYTES = 256 * 1024  # one old file is kept: at most half a megabyte on disk
 CHATTY = ("botocore", "boto3", "urllib3", "PIL", "werkzeug")
-SIGNED = ("botocore", "boto3", "urllib3")  # their DEBUG lines show signed requests
 REDACTED = "<redacted>"
 _SECRETS = (
     # 'X-Amz-Security-Token': b'…', x-amz-security-token:…, X-Amz-Security-Token=… (a query)
@@ -46,8 +46,7 @@ def configure(state_dir: Path, verbose: bool) -> Path | None:
     _ours.clear()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for name in CHATTY:  # their INFO and DEBUG lines are about every request
-        shown = logging.INFO if name in SIGNED else logging.DEBUG
-        logging.getLogger(name).setLevel(shown if verbose else logging.WARNING)
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
     form = SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose:
         terminal = logging.StreamHandler(sys.stderr)

@@ -19,11 +19,16 @@ NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has no such flag and no such
 
 
 def private_dir(directory: Path) -> None:
-    """Create `directory` (and its parents) if needed, and make it 0700."""
+    """Create `directory` (and its parents) if needed, make it 0700 and its files 0600."""
     directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
     # mkdir's mode is cut by the umask, and an existing directory keeps the mode it had
     with contextlib.suppress(NotImplementedError):
         directory.chmod(DIRECTORY_MODE)
+    # files an earlier version made at the umask's 0644 (the device id, the history) too
+    for entry in os.scandir(directory):
+        if entry.is_file(follow_symlinks=False) and entry.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):  # not ours, or gone meanwhile: leave it be
+                os.chmod(entry.path, FILE_MODE)
 
 
 def open_private(
