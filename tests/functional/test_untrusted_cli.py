@@ -74,6 +74,38 @@ def test_a_wrong_clock_and_an_escape_laden_name_are_shown_bounded_and_clean(
     assert not set(as_json.stdout) & (CONTROLS | BIDI) - {"\n"}  # JSON escapes them itself
 
 
+def test_latest_prints_the_records_text_clean(
+    endpoint: str, stack: dict[str, str], state: dict[str, str]
+) -> None:
+    boto3.client("dynamodb", region_name=REGION).put_item(
+        TableName=stack["table"],
+        Item={
+            "collection_id": {"S": "c-1"},
+            "record_type": {"S": "metrics"},
+            "timestamp": {"N": "1795700000"},
+            "timestamp_iso": {"S": f"2026-11-26{HOSTILE}"},
+            "cpu_percent": {"N": "3.5"},
+            "s3_key": {"S": f"metrics/{HOSTILE}.json"},
+        },
+    )
+    done = cli(endpoint, "latest", env=state)
+    assert done.returncode == 0, done.stderr
+    assert_clean(done.stdout)
+    assert (
+        "2026-11-26laptop  s3://infra-monitoring-pipeline-data/metrics/laptop.json" in done.stdout
+    )
+
+
+def test_an_error_quoting_aws_reaches_stderr_clean(
+    endpoint: str, stack: dict[str, str], state: dict[str, str]
+) -> None:
+    # AWS's answer quotes the name it was asked for: the error line carries it back
+    done = cli(endpoint, "status", env={**state, "PIPELINE_TRAY_RULE": f"no-such{HOSTILE}"})
+    assert done.returncode == 1
+    assert "no-suchlaptop" in done.stderr, done.stderr
+    assert_clean(done.stderr)
+
+
 def test_verbose_logs_no_credentials(
     endpoint: str, stack: dict[str, str], state: dict[str, str]
 ) -> None:
