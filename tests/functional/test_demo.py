@@ -21,6 +21,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.aws_names import REGION, RULE
+from tests.required_tools import require_tools
 from tests.tray_process import OutputLines, eventually, rule
 from tray_app.demo.closed_door import Guard
 from tray_app.demo.front_door import FrontDoor
@@ -293,6 +294,20 @@ def test_a_second_terminal_works_as_printed_with_one_url_for_every_service(
             check=False,
         )
         assert stock.stdout.strip() == "True", stock.stderr
+        # the AWS CLI's line, run as printed by a shell with the pasted variables
+        require_tools(("aws",), "the AWS CLI", "apt-get install awscli")
+        aws = demo.reader.wait_line("or the AWS CLI: ", after=0).split("or the AWS CLI: ")[1]
+        cli = subprocess.run(
+            ["bash", "-c", aws],
+            env=shell,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert cli.returncode == 0, cli.stderr
+        assert json.loads((tmp_path / "out.json").read_text())["collected"] is True
         demo.reader.proc.terminate()
         assert demo.reader.proc.wait(timeout=30) == 0
     finally:

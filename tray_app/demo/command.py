@@ -124,7 +124,9 @@ def second_terminal(url: str) -> str:
         f"  export AWS_ENDPOINT_URL={url} AWS_REGION={REGION} AWS_DEFAULT_REGION={REGION} "
         "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo PIPELINE_TRAY_CLOCK_SKEW_SECONDS=0\n"
         f"  {command} status      # also start, stop, invoke, latest; "
-        "or the AWS CLI: aws lambda invoke --function-name data-collector out.json"
+        # --endpoint-url: AWS CLIs before 2.13 (Debian 12's 2.9) ignore AWS_ENDPOINT_URL
+        'or the AWS CLI: aws --endpoint-url "$AWS_ENDPOINT_URL" lambda invoke '
+        "--function-name data-collector out.json"
     )
 
 
