@@ -91,6 +91,7 @@ def test_the_front_door_serves_its_own_url_and_refuses_the_rest(demo: Demo) -> N
         ),
         ("POST", RESET, {"Host": door}),  # without the token
         ("POST", f"/{demo.guard.token[:-1]}{RESET}", {"Host": door}),  # a token guessed almost
+        ("POST", f"/{demo.guard.token}x{RESET}", {"Host": door}),  # another path
     ):
         method, path, headers = refused
         assert send(demo.door.url, method, path, headers).status == 403, refused
