@@ -17,12 +17,18 @@ TOKEN = "IQoJb3JpZ2luX2VjEFAKEtoken0123456789"
 
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
     path = log_setup.configure(tmp_path / "state", verbose=False)
     assert path is not None
     try:
         yield path
-    finally:
-        log_setup.configure(tmp_path / "elsewhere", verbose=False)  # releases the file
+    finally:  # the root logger as the other tests know it
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+        logging.captureWarnings(False)
 
 
 def test_a_log_line_is_cleaned_and_redacted(log_file: Path) -> None:
