@@ -19,6 +19,7 @@ import pytest
 from tests.aws_names import REGION, RULE
 from tests.functional.function_grace import put_cli_hold
 from tests.functional.test_session_cli import cli
+from tests.tray_process import Tray
 
 pytestmark = pytest.mark.functional
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\u202elaptop"
@@ -165,3 +166,24 @@ def test_report_output_refuses_a_symlink_it_did_not_make(
     assert f"--output {link} is a symbolic link" in done.stderr
     assert victim.read_text() == "keep me\n"
     assert link.is_symlink()
+
+
+def test_the_panel_shows_a_wrong_clock_once_and_no_escapes(
+    endpoint: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    put_cli_hold(10**100, device=HOSTILE)
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    tray = Tray(endpoint, tmp_path)
+    try:
+        tray.wait_line("held by laptop (cli), 24 h 3 min left (until ", after=0)
+        tray.wait_line("hold from laptop (cli) ends after 9999: its clock is wrong", after=0)
+        for _ in range(3):  # each key redraws the panel: the note must not come again
+            tray.key("x")
+        quit_key = tray.key("q")
+        assert tray.proc.wait(timeout=30) == 0
+        tray.wait_line("bye", after=quit_key)  # the goodbye line, which names who holds on
+    finally:
+        tray.stop()
+    shown = "\n".join(tray.lines)
+    assert shown.count("its clock is wrong") == 1
+    assert_clean(shown)
