@@ -15,6 +15,7 @@ from tray_app.commands.clean_output import cleaned
 from tray_app.core import bounded, menu_model, status_text
 from tray_app.core.holds import Hold, Judge, Shared
 from tray_app.core.machine import Phase, State
+from tray_app.desktop.local_zone import LOCAL
 from tray_app.desktop.terminal_panel import state_line
 
 T0 = 1_800_000_000  # 2027-01-15 08:00 UTC
@@ -36,6 +37,7 @@ def held(ends: float, lapses: float | None = None, name: str = "laptop") -> Stat
 @pytest.mark.parametrize("unix", WILD)
 def test_no_time_from_another_device_makes_formatting_raise(unix: float) -> None:
     assert len(status_text.clock_time(unix, UTC)) == 5
+    assert len(status_text.clock_time(unix, LOCAL)) == 5  # the OS's zone: asked per instant
     stamp = status_text.iso_utc(unix)
     assert stamp is None if math.isnan(unix) else str(stamp).endswith("Z")
     status_text.duration(unix - T0)

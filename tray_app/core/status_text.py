@@ -18,8 +18,9 @@ from tray_app.core.holds import Hold, Judge
 
 # What datetime can show, a day inside its years 1 and 9999 so that no zone offset crosses them:
 # a time from another device is formatted whatever it is, never raising (1e100, -1e100).
-FIRST_SHOWN = datetime(1, 1, 2, tzinfo=UTC).timestamp()
-LAST_SHOWN = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FIRST_SHOWN = (datetime(1, 1, 2, tzinfo=UTC) - EPOCH).total_seconds()
+LAST_SHOWN = (datetime(9999, 12, 30, tzinfo=UTC) - EPOCH).total_seconds()
 LONGEST_SESSION = bounded.LONGEST_SESSION_MINUTES * 60
 
 
@@ -27,13 +28,18 @@ def _showable(unix: float) -> datetime | None:
     """`unix` as a UTC datetime, held inside the years datetime knows; None for NaN."""
     if math.isnan(unix):
         return None
-    return datetime.fromtimestamp(min(max(unix, FIRST_SHOWN), LAST_SHOWN), tz=UTC)
+    # by arithmetic, not fromtimestamp: Windows' C library refuses instants before 1970
+    return EPOCH + timedelta(seconds=min(max(unix, FIRST_SHOWN), LAST_SHOWN))
 
 
 def clock_time(unix: float, tz: tzinfo) -> str:
-    """HH:MM in the given zone ('--:--' for a time that is no number)."""
+    """HH:MM in the given zone ('--:--' for a time that is no number, or one the zone cannot
+    place: Windows' local time ends in the year 3000)."""
     shown = _showable(unix)
-    return "--:--" if shown is None else shown.astimezone(tz).strftime("%H:%M")
+    try:
+        return "--:--" if shown is None else shown.astimezone(tz).strftime("%H:%M")
+    except (OverflowError, OSError, ValueError):
+        return "--:--"
 
 
 def iso_utc(unix: float | None) -> str | None:
@@ -50,7 +56,8 @@ def year(unix: float) -> str:
         return "after 9999"
     if unix < FIRST_SHOWN:
         return "before year 1"
-    return f"in {datetime.fromtimestamp(unix, tz=UTC).year}"
+    shown = _showable(unix)
+    return f"in {shown.year}" if shown else "never"
 
 
 def duration(seconds: float, coarse: bool = False) -> str:
