@@ -116,3 +116,13 @@ def test_no_line_the_panel_or_the_menu_shows_carries_controls_or_bidi() -> None:
 
 def test_clean_lines_keeps_our_newlines_and_tabs() -> None:
     assert bounded.clean_lines(f"a\tb\n{ESCAPES}c\r{BIDI}") == "a\tb\nc"
+
+
+def test_a_wrong_clock_is_named_once_however_often_the_line_is_drawn() -> None:
+    said = status_text.WrongClocks()
+    century = held(T0 + CENTURY).shared.holds
+    assert len(said.news(century, T0, UTC, ME)) == 1
+    for second in range(1, 120, 7):  # redraws: the counted end moves with now, the clock not
+        assert said.news(century, T0 + second, UTC, ME) == []
+    later = held(T0 + 2 * CENTURY).shared.holds  # the device wrote another end: said again
+    assert len(said.news(later, T0 + 200, UTC, ME)) == 1

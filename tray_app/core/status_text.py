@@ -130,6 +130,25 @@ def clock_notes(
     return notes
 
 
+class WrongClocks:
+    """Names each wrong clock once (the panel and the tray redraw many times a minute)."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+
+    def news(
+        self, others: Sequence[Hold], now: float, tz: tzinfo, judge: Judge | None = None
+    ) -> list[str]:
+        """The clock_notes not said before; a hold is said again only when its end changes."""
+        fresh = []
+        for note in clock_notes(others, now, tz, judge):
+            said = note.split(":", 1)[0]  # "hold from laptop ends in 2126": the bound moves
+            if said not in self._said:
+                self._said.add(said)
+                fresh.append(note)
+        return fresh
+
+
 def shared_line(
     enabled: bool,
     own_end: float | None,

@@ -88,7 +88,7 @@ class TerminalPanel:
         self.idle_available = idle_available
         self.idle_reason = idle_reason
         self._shown = ""
-        self._named: set[str] = set()  # the wrong clocks said already: each is named once
+        self._wrong_clocks = status_text.WrongClocks()  # each is named once
         # a byte here wakes the key wait: the session changed, or the app is asked to exit
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -142,11 +142,8 @@ class TerminalPanel:
     def _name_wrong_clocks(self) -> None:
         now, judge = self.session.clock(), self.session.settings.judge
         others = holds.others(self.session.state.shared, now, judge)
-        for note in status_text.clock_notes(others, now, LOCAL, judge):
-            said = note.split(":", 1)[0]  # "hold from laptop ends in 2126": the counted end moves
-            if said not in self._named:
-                self._named.add(said)
-                print(note, file=self.out, flush=True)
+        for note in self._wrong_clocks.news(others, now, LOCAL, judge):
+            print(note, file=self.out, flush=True)
 
 
 @contextlib.contextmanager
