@@ -21,7 +21,7 @@ FILES = {
     "wrong type": ('poll_seconds = "fast"\n', "poll_seconds must be a whole number"),
     "quoted number": (
         'session_minutes = "30"\n',
-        "session_minutes must be a whole number of 1 or more, got '30'",
+        "session_minutes must be a whole number from 1 to 1440, got '30'",
     ),
     "negative": ("session_minutes = -5\n", "session_minutes must be a whole number"),
     "unknown key": ("pol_seconds = 5\n", "unknown key 'pol_seconds'"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -20,7 +21,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.aws_names import REGION, RULE
+from tests.required_tools import require_tools
 from tests.tray_process import OutputLines, eventually, rule
+from tray_app.demo.closed_door import Guard
+from tray_app.demo.front_door import FrontDoor
 from tray_app.demo.invoke_endpoint import InvokeEndpoint
 from tray_app.demo.schedule import ScheduleEmulator, scheduled_event, target_input
 
@@ -47,6 +51,21 @@ def function(name: str, env: dict[str, str]) -> None:
     )
 
 
+@contextlib.contextmanager
+def invoke_endpoint(emulator: str) -> Iterator[str]:
+    """An Invoke endpoint for functions in `emulator`, behind its front door: the door's URL."""
+    door = FrontDoor(Guard())
+    server = InvokeEndpoint(emulator, REGION, door.guard)
+    server.start()
+    door.connect(emulator, server.url)
+    door.start()
+    try:
+        yield door.url
+    finally:
+        door.stop()
+        server.stop()
+
+
 @pytest.fixture
 def invoke(endpoint: str, stack: dict[str, str]) -> Iterator[Any]:
     env = {
@@ -56,12 +75,8 @@ def invoke(endpoint: str, stack: dict[str, str]) -> Iterator[Any]:
         "RULE_NAME": stack["rule"],
     }
     function("data-collector", env)
-    server = InvokeEndpoint(endpoint, REGION)
-    server.start()
-    try:
-        yield boto3.client("lambda", region_name=REGION, endpoint_url=server.url)
-    finally:
-        server.stop()
+    with invoke_endpoint(endpoint) as url:
+        yield boto3.client("lambda", region_name=REGION, endpoint_url=url)
 
 
 def items(stack: dict[str, str]) -> list[dict[str, Any]]:
@@ -89,13 +104,9 @@ def test_invoke_returns_the_handlers_result(invoke: Any, stack: dict[str, str]) 
 
 def test_a_failing_handler_is_a_function_error(endpoint: str, stack: dict[str, str]) -> None:
     function("broken-collector", {"REGION": REGION})  # no S3_BUCKET / DYNAMODB_TABLE
-    server = InvokeEndpoint(endpoint, REGION)
-    server.start()
-    try:
-        client = boto3.client("lambda", region_name=REGION, endpoint_url=server.url)
+    with invoke_endpoint(endpoint) as url:
+        client = boto3.client("lambda", region_name=REGION, endpoint_url=url)
         answer = client.invoke(FunctionName="broken-collector")
-    finally:
-        server.stop()
     payload = json.loads(answer["Payload"].read())
     assert answer["FunctionError"] == "Unhandled"
     assert payload["errorType"] == "MisconfiguredError"
@@ -283,6 +294,20 @@ def test_a_second_terminal_works_as_printed_with_one_url_for_every_service(
             check=False,
         )
         assert stock.stdout.strip() == "True", stock.stderr
+        # the AWS CLI's line, run as printed by a shell with the pasted variables
+        require_tools(("aws",), "the AWS CLI", "apt-get install awscli")
+        aws = demo.reader.wait_line("or the AWS CLI: ", after=0).split("or the AWS CLI: ")[1]
+        cli = subprocess.run(
+            ["bash", "-c", aws],
+            env=shell,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert cli.returncode == 0, cli.stderr
+        assert json.loads((tmp_path / "out.json").read_text())["collected"] is True
         demo.reader.proc.terminate()
         assert demo.reader.proc.wait(timeout=30) == 0
     finally:

@@ -142,7 +142,7 @@ def test_bad_config_is_exit_2_and_touches_nothing(
 def test_bad_minutes_is_a_usage_error(endpoint: str, stack: dict[str, str]) -> None:
     done = cli(endpoint, "start", "--minutes", "-5")
     assert done.returncode == 2
-    assert "must be a whole number of minutes, 1 or more: '-5'" in done.stderr
+    assert "must be a whole number of minutes, from 1 to 1440: '-5'" in done.stderr
     assert rule() == ("DISABLED", None)
 
 

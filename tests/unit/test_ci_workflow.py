@@ -35,3 +35,12 @@ def test_windows_and_macos_run_the_unit_tests_and_the_installed_wheel() -> None:
         'pipeline-tray" tray --help',
     ):
         assert needed in run, needed
+
+
+def test_every_action_is_pinned_by_a_commit() -> None:
+    # a tag (@v4) can be moved to other code; a full commit SHA cannot
+    uses = [step["uses"] for job in jobs().values() for step in job["steps"] if "uses" in step]
+    assert uses
+    for action in uses:
+        _, ref = action.split("@", 1)
+        assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), action

@@ -154,6 +154,15 @@ def test_desktop_notifier_and_echo_pass_kind_actions_and_callbacks_on() -> None:
     backend.close.assert_called_once_with(3.0)
 
 
+def test_desktop_notifications_carry_no_controls_or_bidi_overrides() -> None:
+    # an error quoting AWS, or another device's name, reaches the desktop's notification
+    backend = mock.create_autospec(FreedesktopNotifier, instance=True)
+    DesktopNotifier(backend).notify(
+        "Stopped by \x1b]0;PWNED\x07lap\u202etop", "AccessDenied:\x1b[2J\u2066 no\nmore", "err"
+    )
+    backend.notify.assert_called_once_with("Stopped by laptop", "AccessDenied: no\nmore", "err", ())
+
+
 # -- Linux with no bus ---------------------------------------------------------------------
 
 NO_BUS = [

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tray_app.app import config
 from tray_app.aws import regions
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
 from tray_app.core.errors import ConfigError
 
 JSON = st.recursive(
@@ -64,7 +65,7 @@ KEY_VALUES = st.fixed_dictionaries(
     {},
     optional={
         "rule": st.text(min_size=1).filter(str.strip).map(str.strip),
-        "session_minutes": st.integers(min_value=1, max_value=10_000),
+        "session_minutes": st.integers(min_value=1, max_value=LONGEST_SESSION_MINUTES),
         "idle_minutes": st.integers(min_value=1, max_value=10_000),
         "poll_seconds": st.integers(min_value=1, max_value=10_000),
     },
@@ -110,7 +111,8 @@ def test_a_number_in_a_variable_is_read_from_its_text(key: str, number: int) -> 
     try:
         loaded = config.load({}, env={name: str(number)})
     except ConfigError as err:
-        assert number < 1 and f"env {name}: {key} must be" in str(err)
+        too_long = key == "session_minutes" and number > LONGEST_SESSION_MINUTES
+        assert (number < 1 or too_long) and f"env {name}: {key} must be" in str(err)
         return
     assert number >= 1 and getattr(loaded, key) == number
 

@@ -318,6 +318,16 @@ def test_extend_renews_our_hold_with_the_new_end() -> None:
     assert actions == [Join(Hold(ME, "this device", int(T0) + 5400, True, int(T0) + 960))]
 
 
+def test_extend_never_pushes_the_end_past_the_longest_session() -> None:
+    # other devices hold an end beyond now + 24 h + the grace to that bound (core/bounded.py)
+    state = on_at()
+    for minute in range(1, 60):  # an Extend a minute, 30 min each: far past a day
+        state, actions = run(state, ExtendRequested(T0 + minute * 60, 30))
+    assert state.deadline == T0 + 59 * 60 + 24 * 3600
+    (join,) = only(actions, Join)
+    assert isinstance(join, Join) and join.hold.ends == int(T0) + 59 * 60 + 24 * 3600
+
+
 def test_a_refused_heartbeat_means_someone_ended_our_session() -> None:
     other = laptop(T0 + 7200)
     state, actions = run(on_at(), Done(T0 + 300, Beat(ME, 1), shared=held(other), refused=True))

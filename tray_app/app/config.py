@@ -15,6 +15,7 @@ import platformdirs
 
 from tray_app import APP_NAME
 from tray_app.aws import regions
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
 from tray_app.core.errors import ConfigError
 from tray_app.core.holds import SKEW_SECONDS
 from tray_app.core.resolved_config import Config
@@ -28,14 +29,19 @@ def _text(value: object, where: str, key: str) -> str:
     return value.strip()
 
 
-def _at_least(minimum: int) -> Callable[[object, str, str], int]:
-    """A parser for whole numbers of `minimum` or more; a string is not one (TOML has numbers)."""
+def _at_least(minimum: int, maximum: int | None = None) -> Callable[[object, str, str], int]:
+    """A parser for whole numbers of `minimum` or more (to `maximum`); a string is not one (TOML
+    has numbers)."""
+    allowed = f"of {minimum} or more" if maximum is None else f"from {minimum} to {maximum}"
 
     def parse(value: object, where: str, key: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ConfigError(
-                f"{where}: {key} must be a whole number of {minimum} or more, got {value!r}"
-            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < minimum
+            or (maximum is not None and value > maximum)
+        ):
+            raise ConfigError(f"{where}: {key} must be a whole number {allowed}, got {value!r}")
         return value
 
     return parse
@@ -88,7 +94,8 @@ KEYS: dict[str, Key] = {
     "table": Key(_text, "InfraMetrics"),
     "bucket": Key(_text, "infra-monitoring-pipeline-data"),
     "stack": Key(_text, "pipeline-tray"),
-    "session_minutes": Key(_positive_int, 60, from_text=_number_from_text),
+    # other devices hold a session's end to the longest one (core/bounded.py): none is longer
+    "session_minutes": Key(_at_least(1, LONGEST_SESSION_MINUTES), 60, from_text=_number_from_text),
     "idle_minutes": Key(_positive_int, 15, from_text=_number_from_text),
     "poll_seconds": Key(_positive_int, 30, from_text=_number_from_text),
     "device_name": Key(_text, None),  # how other devices name this one (default: host name)

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from tray_app.app.private_files import private_dir, write_private
+
 log = logging.getLogger(__name__)
 DEVICE_ID = "device-id"
 CLI_SUFFIX = "/cli"
@@ -38,8 +40,8 @@ def device_id(state_dir: Path) -> str:
         return _fallback_id()
     made = uuid.uuid4().hex[:12]
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(made + "\n", encoding="utf-8")
+        private_dir(state_dir)
+        write_private(path, made + "\n")
     except OSError as err:
         log.warning("cannot save %s (%s): using an id made from the host and user", path, err)
         return _fallback_id()

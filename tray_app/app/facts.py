@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 
+from tray_app.app.private_files import private_dir, write_private
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.aws.pipeline import Pipeline
@@ -139,9 +140,9 @@ class TrayFacts:
         """Use `minutes` for the next sessions and remember it across restarts."""
         self._runner.settings = replace(self._runner.settings, session_minutes=minutes)
         try:
-            self._files.directory.mkdir(parents=True, exist_ok=True)
-            (self._files.directory / PREFERENCES).write_text(
-                json.dumps({"session_minutes": minutes})
+            private_dir(self._files.directory)
+            write_private(
+                self._files.directory / PREFERENCES, json.dumps({"session_minutes": minutes})
             )
         except OSError:
             pass  # the choice still holds for this run; the menu shows it

@@ -17,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from tray_app import APP_NAME
+from tray_app.app.private_files import open_private, private_dir, write_private
 from tray_app.core.pricing import estimated_cost_usd
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ class StateFiles:
         """Create or remove the marker; raises OSError when the directory is not writable."""
         path = self.directory / PENDING_STOP
         if pending:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            path.write_text("the last stop of the rule was not confirmed\n", encoding="utf-8")
+            private_dir(self.directory)
+            write_private(path, "the last stop of the rule was not confirmed\n")
         else:
             # No directory means no marker: nothing to clear and nothing to complain about.
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):
@@ -65,9 +66,9 @@ class StateFiles:
             "invocations": total,
             "estimated_cost_usd": estimated_cost_usd(total),
         }
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)
         path = self.directory / HISTORY
-        with path.open("a+b") as f:
+        with open_private(path, "a+b") as f:
             # A crash can leave a last line without its newline: end it, or this entry is lost too.
             torn = (
                 f.seek(0, os.SEEK_END) > 0 and f.seek(-1, os.SEEK_END) >= 0 and f.read(1) != b"\n"
@@ -79,9 +80,9 @@ class StateFiles:
 
     def set_cli_session(self, started_at: float, deadline: float) -> None:
         """Remember the CLI's running session, so that its `stop` can record it."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)
         body = json.dumps({"start": started_at, "deadline": deadline})
-        (self.directory / CLI_SESSION).write_text(body, encoding="utf-8")
+        write_private(self.directory / CLI_SESSION, body)
 
     def take_cli_session(self) -> tuple[float, float] | None:
         """The CLI's remembered session (start, deadline), forgotten as it is read."""

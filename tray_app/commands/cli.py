@@ -15,7 +15,9 @@ from tray_app.app.state_files import default_state_dir
 from tray_app.commands import connect_command, report_command, tray_command
 from tray_app.commands import session_command as session_commands
 from tray_app.commands import stack_command as stack_commands
+from tray_app.commands.clean_output import cleaned, cleaned_stderr
 from tray_app.commands.closed_pipe import run_quietly
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
 from tray_app.desktop import autostart
@@ -118,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     start = commands.add_parser("start", parents=[parent], help="start a study session")
     start.add_argument(
         "--minutes",
-        type=_whole("minutes", 1),
+        type=_whole("minutes", 1, LONGEST_SESSION_MINUTES),
         metavar="N",
         help="session length (default: session_minutes, 60)",
     )
@@ -201,7 +203,8 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error,
     141 when its output pipe was closed (`| head -1`)."""
-    return run_quietly(lambda: _run(argv, out or sys.stdout))
+    with cleaned_stderr():  # every line to the terminal is cleaned of what AWS's text carries
+        return run_quietly(lambda: _run(argv, cleaned(out or sys.stdout)))
 
 
 def _run(argv: Sequence[str] | None, stdout: TextIO) -> int:

@@ -9,6 +9,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import TextIO
 
+from tray_app.app.private_files import private_dir, write_private
 from tray_app.app.report_page import Reading, render
 from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
@@ -58,8 +59,13 @@ def write_report(
     report = report_model.build(history, records, days, now, zone)
     page = render(report, days, reading, zone)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+        if target.is_symlink():  # we never make one: someone else wants our page elsewhere
+            raise UsageError(f"--output {target} is a symbolic link: give the file itself")
+        if output is None:
+            private_dir(target.parent)  # the state directory
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        write_private(target, page)  # not through a link made since the check, either
     except OSError as err:
         raise UsageError(f"cannot write the report to {target}: {err.strerror or err}") from err
     return target, report, reading

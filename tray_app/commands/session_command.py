@@ -125,6 +125,8 @@ def status(
         else status_text.session_line(enabled, deadline, now, zone)
     )
     print(f"{line}  [rule {config.rule}]", file=out)
+    for note in status_text.clock_notes(held, now, zone, settings.judge):  # a wrong clock, named
+        print(note, file=out)
     print(f"Latest metric: {status_text.metric_line(latest, now)}", file=out)
     return 0
 

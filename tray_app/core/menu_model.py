@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from urllib.parse import quote
 
-from tray_app.core import holds, status_text
+from tray_app.core import bounded, holds, status_text
 from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.user_actions import EXTEND_TEXT, Choice, UserAction
@@ -63,7 +63,13 @@ def icon_name(state: State) -> str:
 def headline(
     state: State, now: float, judge: Judge, notice: str | None = None, *, zone: tzinfo
 ) -> str:
-    """The first menu line (and the tooltip)."""
+    """The first menu line (and the tooltip), cleaned of controls (it names other devices)."""
+    return bounded.clean_text(_headline(state, now, judge, notice, zone=zone), limit=None)
+
+
+def _headline(
+    state: State, now: float, judge: Judge, notice: str | None = None, *, zone: tzinfo
+) -> str:
     if notice and state.phase is Phase.UNKNOWN:
         return notice
     if state.phase is Phase.STARTING:
@@ -119,8 +125,21 @@ def console_links(f: Facts) -> tuple[Item, ...]:
     return tuple(Item(name, Choice(UserAction.OPEN, url)) for name, url in pages)
 
 
+def cleaned(item: Item) -> Item:
+    """`item` and its submenu with controls and bidi overrides removed from their texts."""
+    return replace(
+        item,
+        text=bounded.clean_text(item.text, limit=None),
+        submenu=tuple(cleaned(i) for i in item.submenu),
+    )
+
+
 def build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
-    """The whole menu, top to bottom."""
+    """The whole menu, top to bottom; every text cleaned (names and errors come from AWS)."""
+    return tuple(cleaned(item) for item in _build(state, now, f))
+
+
+def _build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
     on = state.phase is Phase.ON
     unknown = state.phase is Phase.UNKNOWN
     if f.idle_available:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tray_app.core import holds
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
 from tray_app.core.events import (
     Action,
     AwsAction,
@@ -91,7 +92,9 @@ def extend(state: State, event: Event, s: Settings) -> Result:
     assert isinstance(event, ExtendRequested)
     if state.ours.deadline is None:
         return state, []  # following someone else's session: its length is theirs
-    deadline = max(state.ours.deadline, event.now) + event.minutes * 60
+    # never past the longest session from now: other devices would hold it to that bound
+    longest = event.now + LONGEST_SESSION_MINUTES * 60
+    deadline = min(max(state.ours.deadline, event.now) + event.minutes * 60, longest)
     hold = holds.hold_for(s.holder, s.name, int(deadline), event.now, lapse_seconds(s))
     ours = replace(state.ours, deadline=deadline, last_heartbeat=event.now)
     return replace(state, ours=ours), [Join(hold)]

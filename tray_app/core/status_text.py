@@ -7,30 +7,64 @@ offset.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from tray_app.core import holds
+from tray_app.core import bounded, holds
 from tray_app.core.holds import Hold, Judge
+
+# What datetime can show, a day inside its years 1 and 9999 so that no zone offset crosses them:
+# a time from another device is formatted whatever it is, never raising (1e100, -1e100).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FIRST_SHOWN = (datetime(1, 1, 2, tzinfo=UTC) - EPOCH).total_seconds()
+LAST_SHOWN = (datetime(9999, 12, 30, tzinfo=UTC) - EPOCH).total_seconds()
+LONGEST_SESSION = bounded.LONGEST_SESSION_MINUTES * 60
+
+
+def _showable(unix: float) -> datetime | None:
+    """`unix` as a UTC datetime, held inside the years datetime knows; None for NaN."""
+    if math.isnan(unix):
+        return None
+    # by arithmetic, not fromtimestamp: Windows' C library refuses instants before 1970
+    return EPOCH + timedelta(seconds=min(max(unix, FIRST_SHOWN), LAST_SHOWN))
 
 
 def clock_time(unix: float, tz: tzinfo) -> str:
-    """HH:MM in the given zone."""
-    return datetime.fromtimestamp(unix, tz=tz).strftime("%H:%M")
+    """HH:MM in the given zone ('--:--' for a time that is no number, or one the zone cannot
+    place: Windows' local time ends in the year 3000)."""
+    shown = _showable(unix)
+    try:
+        return "--:--" if shown is None else shown.astimezone(tz).strftime("%H:%M")
+    except (OverflowError, OSError, ValueError):
+        return "--:--"
 
 
 def iso_utc(unix: float | None) -> str | None:
-    """ISO-8601 UTC (…Z) or None."""
-    if unix is None:
-        return None
-    return datetime.fromtimestamp(unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO-8601 UTC (…Z) or None (for NaN too)."""
+    shown = None if unix is None else _showable(unix)
+    return None if shown is None else shown.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def year(unix: float) -> str:
+    """When `unix` is, by its year in UTC: 'in 2126', 'after 9999', 'before year 1', 'never'."""
+    if math.isnan(unix):
+        return "never"
+    if unix > LAST_SHOWN:
+        return "after 9999"
+    if unix < FIRST_SHOWN:
+        return "before year 1"
+    shown = _showable(unix)
+    return f"in {shown.year}" if shown else "never"
 
 
 def duration(seconds: float, coarse: bool = False) -> str:
     """A short human duration: 45 s, 12 min, 2 h 5 min; `coarse` says 'under 1 min' instead of
     seconds, for lines that must not change every second (the terminal panel prints each)."""
-    seconds = max(0, int(seconds))
+    # int() of NaN or infinity raises: a time from another device is shown, never raising
+    seconds = 0 if math.isnan(seconds) else int(min(max(0.0, seconds), LAST_SHOWN - FIRST_SHOWN))
     if seconds < 60:
         return "under 1 min" if coarse else f"{seconds} s"
     minutes = seconds // 60
@@ -59,9 +93,60 @@ def session_line(
 
 
 def names(holds: Sequence[Hold]) -> str:
-    """'laptop', 'laptop and desktop', 'laptop, desktop and cli'."""
-    words = [h.name for h in holds]
+    """'laptop', 'laptop and desktop', 'laptop, desktop and cli' (names cleaned and cut)."""
+    words = [bounded.clean_text(h.name) for h in holds]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _grace(hold: Hold, judge: Judge | None) -> int:
+    return holds.grace(hold, judge) if judge else holds.SKEW_SECONDS
+
+
+def held_to_bound(hold: Hold, now: float, judge: Judge | None = None) -> Hold:
+    """`hold` as shown: its `ends` and `lapses` held to now + the longest session + its grace."""
+    grace = _grace(hold, judge)
+    ends = bounded.bound_instant(hold.ends, now, LONGEST_SESSION, grace)
+    lapses = bounded.bound_instant(hold.lapses, now, LONGEST_SESSION, grace)
+    return (
+        hold
+        if (ends, lapses) == (hold.ends, hold.lapses)
+        else replace(hold, ends=ends, lapses=lapses)
+    )
+
+
+def clock_notes(
+    others: Sequence[Hold], now: float, tz: tzinfo, judge: Judge | None = None
+) -> list[str]:
+    """One line per hold whose end lies beyond the bound: 'hold from laptop ends in 2126: its
+    clock is wrong, counted as ending 20:25'."""
+    notes = []
+    for hold in others:
+        if bounded.is_beyond(hold.ends, now, LONGEST_SESSION, _grace(hold, judge)):
+            counted = held_to_bound(hold, now, judge).ends
+            notes.append(
+                f"hold from {names([hold])} ends {year(hold.ends)}: its clock is wrong, "
+                f"counted as ending {clock_time(counted, tz)}"
+            )
+    return notes
+
+
+class WrongClocks:
+    """Names each wrong clock once (the panel and the tray redraw many times a minute)."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+
+    def news(
+        self, others: Sequence[Hold], now: float, tz: tzinfo, judge: Judge | None = None
+    ) -> list[str]:
+        """The clock_notes not said before; a hold is said again only when its end changes."""
+        fresh = []
+        for note in clock_notes(others, now, tz, judge):
+            said = note.split(":", 1)[0]  # "hold from laptop ends in 2126": the bound moves
+            if said not in self._said:
+                self._said.add(said)
+                fresh.append(note)
+        return fresh
 
 
 def shared_line(
@@ -78,8 +163,10 @@ def shared_line(
 
     'Study session on — 42 min left (auto-off 15:30) · also on: desktop', or
     'Study session on — held by laptop, 12 min left (until 15:30)'. `judge` (this client) says
-    how much clock grace the others' holds get; without one, the default.
+    how much clock grace the others' holds get; without one, the default. Their ends are shown
+    held to the bound (held_to_bound).
     """
+    others = [held_to_bound(h, now, judge) for h in others]
     if not enabled or (own_end is None and not others):
         return session_line(enabled, own_end, now, tz, coarse)
     if own_end is not None:

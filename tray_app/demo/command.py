@@ -26,6 +26,8 @@ from tray_app.commands import stack_command as stack_commands
 from tray_app.commands import tray_command
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
+from tray_app.demo.closed_door import Guard
+from tray_app.demo.emulator_server import EmulatorServer
 from tray_app.demo.front_door import FrontDoor
 from tray_app.demo.invoke_endpoint import InvokeEndpoint
 from tray_app.demo.schedule import ScheduleEmulator
@@ -45,7 +47,7 @@ def run(out: TextIO, speed: float, terminal: bool, tray: bool = True) -> int:
     home = _isolate_from_real_aws()
     # the demo's log goes with the rest of its state, into its own folder
     log_setup.configure(default_state_dir(), verbose=log_setup.is_verbose())
-    door = FrontDoor()  # its URL is known at once; the servers behind it start meanwhile
+    door = FrontDoor(Guard())  # its URL is known at once; the servers behind it start meanwhile
     door.start()
     print(f"AWS emulator: {door.url}", file=out, flush=True)
     os.environ["AWS_ENDPOINT_URL"] = door.url  # Invoke runs our handler, the rest is moto
@@ -79,24 +81,23 @@ class Backend:
 
     def start(self) -> None:
         """Start the emulator and the Invoke endpoint behind the door, deploy, then schedule."""
-        from moto.server import ThreadedMotoServer  # noqa: PLC0415 - only the demo needs moto
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         logging.getLogger("moto").setLevel(logging.ERROR)
         # moto's CloudFormation skips the bucket policy and the budget (EMULATOR.md)
         warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server = EmulatorServer(self.door.guard)  # serves the door only (closed_door.py)
         server.start()
         self._stops.append(server.stop)
-        host, port = server.get_host_and_port()
-        emulator = f"http://{host}:{port}"
-        invoke = InvokeEndpoint(emulator, REGION)
+        # every client of the demo, ours too, goes through the door: the servers behind it
+        # serve no one else
+        emulator = self.door.url
+        invoke = InvokeEndpoint(emulator, REGION, self.door.guard)
         invoke.start()
         self._stops.append(invoke.stop)
-        self.door.connect(emulator, invoke.url)
+        self.door.connect(server.url, invoke.url)
         limits = WaitLimits(delay_seconds=1, max_attempts=60)
         stack_commands.deploy(self.settings, self.out, limits=limits)
-        schedule = ScheduleEmulator(emulator, invoke.url, REGION, self.period)
+        schedule = ScheduleEmulator(emulator, emulator, REGION, self.period)  # Invoke: the door
         schedule.start()
         self._stops.append(schedule.stop)
         print(
@@ -123,7 +124,9 @@ def second_terminal(url: str) -> str:
         f"  export AWS_ENDPOINT_URL={url} AWS_REGION={REGION} AWS_DEFAULT_REGION={REGION} "
         "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo PIPELINE_TRAY_CLOCK_SKEW_SECONDS=0\n"
         f"  {command} status      # also start, stop, invoke, latest; "
-        "or the AWS CLI: aws lambda invoke --function-name data-collector out.json"
+        # --endpoint-url: AWS CLIs before 2.13 (Debian 12's 2.9) ignore AWS_ENDPOINT_URL
+        'or the AWS CLI: aws --endpoint-url "$AWS_ENDPOINT_URL" lambda invoke '
+        "--function-name data-collector out.json"
     )
 
 

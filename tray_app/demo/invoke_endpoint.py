@@ -3,7 +3,8 @@
 moto cannot run function code without Docker (EMULATOR.md), so the demo answers the Lambda
 Invoke API itself (POST /2015-03-31/functions/NAME/invocations), enough for boto3: the
 function's configuration (environment, timeout) is read from the emulator, the handler runs
-with clients pointed at the emulator, and errors come back as FunctionError, as from AWS.
+with clients pointed at the emulator, and errors come back as FunctionError, as from AWS. It
+serves only the demo's front door (closed_door.py): the door passes Invoke calls on.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from tray_app.aws.lambda_package import LAMBDA_SOURCE
+from tray_app.demo.closed_door import DOOR_HEADER, Guard
 
 PATH_PREFIX = "/2015-03-31/functions/"
 
@@ -49,8 +51,9 @@ class Context:
 class InvokeEndpoint:
     """An HTTP server on 127.0.0.1 that runs the data-collector handler for Invoke calls."""
 
-    def __init__(self, emulator_url: str, region: str) -> None:
+    def __init__(self, emulator_url: str, region: str, guard: Guard) -> None:
         self.emulator_url = emulator_url
+        self.guard = guard
         self.region = region
         self._lambda = boto3.client("lambda", region_name=region, endpoint_url=emulator_url)
         self._containers: dict[str, Callable[[Any, Any], Any]] = {}  # one warm container each
@@ -65,7 +68,9 @@ class InvokeEndpoint:
                 pass  # quiet: the demo prints its own lines
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        port = self._server.server_address[1]
+        guard.ports.add(port)
+        self.url = f"http://127.0.0.1:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> None:
@@ -78,7 +83,18 @@ class InvokeEndpoint:
         self._server.server_close()
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
-        """Answer one Invoke request."""
+        """Answer one Invoke request (from the front door only)."""
+        asked = request.headers
+        refused = self.guard.refusal(
+            asked.get("Host"),
+            asked.get("Origin"),
+            asked.get("Content-Length"),
+            chunked="Transfer-Encoding" in asked,
+        ) or self.guard.behind_door(asked.get(DOOR_HEADER))
+        if refused is not None:
+            request.close_connection = True
+            _reply(request, refused.status, json.dumps({"message": refused.reason}).encode(), {})
+            return
         path = urlparse(request.path).path
         if not (path.startswith(PATH_PREFIX) and path.endswith("/invocations")):
             _reply(

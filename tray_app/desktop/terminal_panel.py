@@ -88,6 +88,7 @@ class TerminalPanel:
         self.idle_available = idle_available
         self.idle_reason = idle_reason
         self._shown = ""
+        self._wrong_clocks = status_text.WrongClocks()  # each is named once
         # a byte here wakes the key wait: the session changed, or the app is asked to exit
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -136,6 +137,13 @@ class TerminalPanel:
         if line != self._shown:
             print(line, file=self.out, flush=True)
             self._shown = line
+        self._name_wrong_clocks()
+
+    def _name_wrong_clocks(self) -> None:
+        now, judge = self.session.clock(), self.session.settings.judge
+        others = holds.others(self.session.state.shared, now, judge)
+        for note in self._wrong_clocks.news(others, now, LOCAL, judge):
+            print(note, file=self.out, flush=True)
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ No other thread sets anything on the icon: macOS requires that, win32 needs it f
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -18,12 +19,13 @@ from PIL import Image
 
 from tray_app import APP_NAME
 from tray_app.bundled import bundled
-from tray_app.core import menu_model
+from tray_app.core import holds, menu_model, status_text
 from tray_app.core.machine import State
 from tray_app.core.menu_model import SEPARATOR, Facts, Item
 from tray_app.core.user_actions import Choice
 from tray_app.desktop import ui_thread
 
+log = logging.getLogger(__name__)
 ICONS = bundled("icons")
 ICON_SIZE = 64  # the tray host scales it down to its own size
 LOOKS = ("on", "off", "busy", "error", "unknown")
@@ -53,6 +55,7 @@ class TrayView:
 
         self._pystray = pystray
         self._facts = facts
+        self._wrong_clocks = status_text.WrongClocks()
         self._on_action = on_action
         self._clock = clock
         self._images = {name: _image(name) for name in LOOKS}
@@ -93,6 +96,9 @@ class TrayView:
         """Show `state` (any thread): the newest state wins, applied on the UI thread."""
         now = self._clock()
         facts = self._facts()
+        others = holds.others(state.shared, now, facts.judge)
+        for note in self._wrong_clocks.news(others, now, facts.zone, facts.judge):
+            log.warning("%s", note)  # the menu shows the bounded end; the log says why, once
         wanted = (
             menu_model.icon_name(state),
             menu_model.headline(state, now, facts.judge, facts.notice, zone=facts.zone),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
+from tray_app.core.bounded import clean_lines, clean_text
 from tray_app.desktop.notifiers import Actions, NotifierBackend, choose
 
 
@@ -19,8 +20,9 @@ class DesktopNotifier:
         self, title: str, message: str, kind: str | None = None, actions: Actions = ()
     ) -> None:
         """Show a notification; a newer one of the same `kind` (default: the title) replaces
-        it; `actions` (key, button text) are offered where the desktop has buttons."""
-        self.backend.notify(title, message, kind, actions)
+        it; `actions` (key, button text) are offered where the desktop has buttons. Title and
+        message are cleaned of controls and bidi overrides: they quote AWS's answers."""
+        self.backend.notify(clean_text(title, limit=None), clean_lines(message), kind, actions)
 
     def on_action(self, callback: Callable[[str], None]) -> None:
         """Call `callback(action_key)` when the user clicks a notification's button."""
