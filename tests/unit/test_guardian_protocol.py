@@ -17,6 +17,7 @@ from tray_app.commands.guardian_protocol import (
 )
 from tray_app.core.machine import Phase, State
 from tray_app.core.resolved_config import Config
+from tray_app.core.state import Ours
 
 CONFIG = Config(
     profile=None,
@@ -45,7 +46,7 @@ def test_the_hello_carries_the_whole_config_the_holder_and_the_pid() -> None:
 
 
 def test_what_the_tray_keeps_is_the_cores_not_settled() -> None:
-    holding = State(phase=Phase.ON, deadline=2000.0, started_at=1000.0, invocations=2)
+    holding = State(phase=Phase.ON, ours=Ours(deadline=2000.0, started_at=1000.0, invocations=2))
     assert kept_of(holding, 60) == Kept(True, 1000.0, 2, 60)
     joining = State(phase=Phase.STARTING)  # a Join in flight may have written the hold
     assert kept_of(joining, 180).keeps

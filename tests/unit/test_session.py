@@ -323,7 +323,7 @@ def test_extend_never_pushes_the_end_past_the_longest_session() -> None:
     state = on_at()
     for minute in range(1, 60):  # an Extend a minute, 30 min each: far past a day
         state, actions = run(state, ExtendRequested(T0 + minute * 60, 30))
-    assert state.deadline == T0 + 59 * 60 + 24 * 3600
+    assert state.ours.deadline == T0 + 59 * 60 + 24 * 3600
     (join,) = only(actions, Join)
     assert isinstance(join, Join) and join.hold.ends == int(T0) + 59 * 60 + 24 * 3600
 

@@ -45,7 +45,7 @@ def kept_of(state: State, skew: int) -> Kept:
     """What a tray in `state` keeps, as its guardian must know it."""
     if settled(state):
         return Kept(skew=skew)
-    return Kept(True, state.started_at, state.invocations, skew)
+    return Kept(True, state.ours.started_at, state.ours.invocations, skew)
 
 
 def encode_hello(hello: Hello) -> bytes:
