@@ -19,7 +19,7 @@ test: lint typecheck checkov pytest lambda-sdk-floor
 
 # The Lambda's tests again on python3.13 with the runtime's oldest bundled SDK, in .venv-lambda313
 # (the main suite runs the newest SDK). Under CI=true a missing python3.13 fails.
-lambda-sdk-floor: $(STAMP)
+lambda-sdk-floor: $(STAMP) dynamodb-local
 	bash scripts/lambda-sdk-floor
 
 # checkov (the IaC scanner) in a venv of its own: it pins many packages that ours must not follow.

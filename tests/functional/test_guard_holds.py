@@ -23,7 +23,7 @@ from tests.aws_names import REGION
 from tests.faults.fault_proxy import Fault, FaultProxy, access_denied, network_down
 from tests.lambda_context import LambdaContext
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 NOW = 1_795_700_000  # 2026-11-26T13:33:20Z
 

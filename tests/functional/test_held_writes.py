@@ -25,7 +25,7 @@ from tests.faults.fault_proxy import FaultProxy, held_until, unavailable
 from tests.faults.lambda_runs import container_for, stored
 from tests.lambda_context import LambdaContext
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 NOW = 1_795_700_000  # the sample session's laptop hold lapses 400 s later: live
 WRITES = (("s3", "PutObject"), ("dynamodb", "PutItem"))

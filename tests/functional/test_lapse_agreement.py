@@ -25,7 +25,7 @@ from tests.lambda_context import LambdaContext
 from tests.tray_process import Tray, eventually, rule, start_session
 from tray_app.aws.holds_store import session_key
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 GRACE = 5  # seconds, both sides (the trays' config, the function's environment)
 POLL = 1  # seconds, Tray's PIPELINE_TRAY_POLL_SECONDS
 KEY = {"collection_id": {"S": session_key(RULE)}}
