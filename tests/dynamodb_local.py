@@ -9,6 +9,7 @@ each) and DynamoDB Local would otherwise keep a separate database per key and re
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import time
@@ -71,6 +72,9 @@ class DynamoDbLocal:
         with log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [
+                    # util-linux (essential on Debian): Linux ends the JVM when pytest dies, even
+                    # by SIGKILL, when no teardown runs
+                    *(["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []),
                     "java",
                     f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
                     "-jar",
