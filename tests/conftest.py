@@ -1,6 +1,8 @@
 """Every test runs with fake AWS credentials, no AWS config files and no user config.
 
 The emulator fixtures: one ThreadedMotoServer on 127.0.0.1 for the session, reset per test.
+Tests marked `dynamodb_backends` run twice: on moto alone, and with every DynamoDB call sent to
+DynamoDB Local (AWS's own implementation; tests/dynamodb_local.py) and the rest to moto.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.aws_names import REGION
+from tests.dynamodb_local import BACKENDS, DynamoDbLocal
+from tests.faults.fault_proxy import FaultProxy
 from tests.template_resources import create_pipeline
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The one place the session store's tests get both DynamoDB backends."""
+    if metafunc.definition.get_closest_marker("dynamodb_backends") is not None:
+        metafunc.parametrize("dynamodb_backend", BACKENDS, indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +57,40 @@ def moto_server() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def dynamodb_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DynamoDbLocal]:
+    """DynamoDB Local, started once when a test first needs it; stopped at the end."""
+    server = DynamoDbLocal(tmp_path_factory.mktemp("dynamodb-local") / "server.log")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def endpoint(moto_server: str) -> str:
-    """The emulator's URL, with every service's state cleared."""
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
+def dynamodb_backend(request: pytest.FixtureRequest) -> str:
+    """Where DynamoDB's calls go: "moto", or "dynamodb-local" for tests marked dynamodb_backends."""
+    backend: str = getattr(request, "param", "moto")
+    return backend
+
+
+@pytest.fixture
+def endpoint(
+    moto_server: str, dynamodb_backend: str, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The emulator's URL, with every service's state cleared.
+
+    On "dynamodb-local" it is a router's URL that sends DynamoDB's calls to DynamoDB Local and
+    the rest to moto: the tests' own proxies, clients and tray processes take it unchanged.
+    """
+    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(reset, timeout=10) as response:
         assert response.status == 200
-    return moto_server
+    if dynamodb_backend == "moto":
+        yield moto_server
+        return
+    server: DynamoDbLocal = request.getfixturevalue("dynamodb_local")
+    server.clear()
+    with FaultProxy(moto_server, dynamodb=server.url) as router:
+        yield router.url
 
 
 @pytest.fixture

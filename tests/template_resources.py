@@ -37,24 +37,37 @@ def default(parameter: str, path: Any = TEMPLATE) -> str:
     return str(load_template(path)["Parameters"][parameter]["Default"])
 
 
-def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
-    """Create the data bucket, metrics table and (disabled) rule as the template defines them."""
+def create_tables(session: Any, region: str = "eu-west-1") -> dict[str, str]:
+    """Create the templates' DynamoDB tables, the metrics table and the default rule's session
+    table; the one place tests make them, on moto and on DynamoDB Local alike
+    (tests/dynamodb_local.py). Returns {"table": the metrics table's name}."""
+    dynamodb = session.client("dynamodb", region_name=region)
     table = resource("MetricsTable")
-    names = {
-        "bucket": default("BucketName"),
-        "table": default("TableName"),
-        "rule": default("RuleName"),
-    }
-    session.client("s3", region_name=region).create_bucket(
-        Bucket=names["bucket"], CreateBucketConfiguration={"LocationConstraint": region}
-    )
-    session.client("dynamodb", region_name=region).create_table(
-        TableName=names["table"],
+    name = default("TableName")
+    dynamodb.create_table(
+        TableName=name,
         BillingMode=table["BillingMode"],
         AttributeDefinitions=table["AttributeDefinitions"],
         KeySchema=table["KeySchema"],
         GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
     )
+    sessions = resource("SessionTable", SESSION_TEMPLATE)
+    dynamodb.create_table(
+        TableName=SESSION_TABLE,
+        BillingMode=sessions["BillingMode"],
+        AttributeDefinitions=sessions["AttributeDefinitions"],
+        KeySchema=sessions["KeySchema"],
+    )
+    return {"table": name}
+
+
+def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
+    """Create the data bucket, metrics table and (disabled) rule as the template defines them."""
+    names = {"bucket": default("BucketName"), "rule": default("RuleName")}
+    session.client("s3", region_name=region).create_bucket(
+        Bucket=names["bucket"], CreateBucketConfiguration={"LocationConstraint": region}
+    )
+    names.update(create_tables(session, region))
     rule = resource("ScheduleRule")
     events = session.client("events", region_name=region)
     events.put_rule(
@@ -67,18 +80,9 @@ def create_pipeline(session: Any, region: str = "eu-west-1") -> dict[str, str]:
     return names
 
 
-def connect_session_control(session: Any, region: str, rule: str) -> str:
-    """What `connect` makes that the tray uses: the session table and the off switch's target
-    (its function is not deployed: tests run lambda_function/off_switch.py in-process)."""
-    table = resource("SessionTable", SESSION_TEMPLATE)
-    name = f"pipeline-tray-sessions-{rule}"
-    session.client("dynamodb", region_name=region).create_table(
-        TableName=name,
-        BillingMode=table["BillingMode"],
-        AttributeDefinitions=table["AttributeDefinitions"],
-        KeySchema=table["KeySchema"],
-    )
+def connect_session_control(session: Any, region: str, rule: str) -> None:
+    """What `connect` adds to the rule: the off switch's target (its function is not deployed:
+    tests run lambda_function/off_switch.py in-process; its table is made by create_tables)."""
     session.client("events", region_name=region).put_targets(
         Rule=rule, Targets=[{"Id": OFF_SWITCH_ID, "Arn": OFF_SWITCH_ARN, "Input": "{}"}]
     )
-    return name

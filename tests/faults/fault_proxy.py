@@ -5,6 +5,7 @@ connection (the network is down), delay the answer (for some seconds, or until t
 it: a race set up in a known order), or answer with an AWS error (throttling,
 5xx, an expired token, access denied) itself; it can be limited to one API operation, to
 requests signed with one access key, and to a number of requests. Every request is recorded.
+With `dynamodb` set, DynamoDB's requests go there (DynamoDB Local) and the rest to `upstream`.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class FaultProxy:
     upstream: str
     faults: list[Fault] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
+    dynamodb: str | None = None  # DynamoDB's own upstream, when not `upstream`
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -129,6 +131,13 @@ class FaultProxy:
                 for s in self.seen
                 if operation in (None, s.operation) and (fault is None or s.fault == fault)
             )
+
+    def upstream_for(self, headers: Any) -> str:
+        """Where a request goes: DynamoDB's JSON API names itself in X-Amz-Target."""
+        target = str(headers.get("X-Amz-Target") or "")
+        if self.dynamodb is not None and target.startswith("DynamoDB_"):
+            return self.dynamodb
+        return self.upstream
 
     def decide(self, operation: str, access_key: str | None) -> Fault | None:
         """Record the request; the fault to apply to it, if any (spending one of its `times`)."""
@@ -206,7 +215,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:  # noqa: C9
             self._forward(body)
 
         def _forward(self, body: bytes) -> None:
-            upstream = urllib.parse.urlsplit(proxy.upstream)
+            upstream = urllib.parse.urlsplit(proxy.upstream_for(self.headers))
             conn = http.client.HTTPConnection(
                 upstream.hostname or "127.0.0.1", upstream.port, timeout=UPSTREAM_TIMEOUT
             )

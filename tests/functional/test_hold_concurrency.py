@@ -32,7 +32,7 @@ from tray_app.aws.pipeline import Pipeline
 from tray_app.core.events import AwsAction, Beat, Done, EndAll, Event, Join, Leave
 from tray_app.core.holds import Judge, hold_for
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 CLIENTS = 8
 ROUNDS = 12
 

@@ -21,7 +21,7 @@ from tests.faults.lambda_runs import off_switch_run
 from tests.template_resources import SESSION_KEY, SESSION_TABLE
 from tests.tray_process import Tray, eventually, rule, start_session
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 GRACE = 5  # seconds, both sides (the trays' config, the function's environment)
 POLL = 1  # seconds, Tray's PIPELINE_TRAY_POLL_SECONDS
 KEY = SESSION_KEY

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from tests.aws_names import REGION, RULE
 from tests.template_resources import SESSION_KEY, SESSION_TABLE
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 LAPSE = 1795700400  # the laptop's hold in the sample record; the CLI's lapses earlier
 GRACE = 180

@@ -20,7 +20,7 @@ from tray_app.core.errors import AwsError
 from tray_app.core.events import Done, Failed, Join, Leave
 from tray_app.core.holds import Judge, hold_for
 
-pytestmark = pytest.mark.functional
+pytestmark = [pytest.mark.functional, pytest.mark.dynamodb_backends]
 KEY = SESSION_KEY
 ODD = {"M": {"lapses": {"S": "when the build is green"}, "by": {"S": "a newer tray"}}}
 

@@ -111,6 +111,7 @@ def test_start_for_one_minute_with_a_tray_running_ends_after_that_minute(
     assert "[Pipeline was already on]" not in tray.lines[mark:]  # nothing adopted it
 
 
+@pytest.mark.dynamodb_backends  # the shared store, also on DynamoDB Local
 def test_an_explicit_stop_on_one_device_ends_it_for_the_other_which_says_so_once(
     proxy: FaultProxy, device: Device
 ) -> None:
@@ -128,6 +129,7 @@ def test_an_explicit_stop_on_one_device_ends_it_for_the_other_which_says_so_once
     assert holders() == []
 
 
+@pytest.mark.dynamodb_backends  # the shared store, also on DynamoDB Local
 def test_a_device_that_leaves_keeps_the_rule_on_for_the_other_and_the_last_switches_it_off(
     proxy: FaultProxy, device: Device
 ) -> None:
@@ -147,6 +149,7 @@ def test_a_device_that_leaves_keeps_the_rule_on_for_the_other_and_the_last_switc
     assert rule() == ("DISABLED", None) and holders() == []
 
 
+@pytest.mark.dynamodb_backends  # the shared store, also on DynamoDB Local
 def test_a_rule_switched_on_in_the_console_is_adopted_by_exactly_one_of_two_trays(
     proxy: FaultProxy, device: Device
 ) -> None:
