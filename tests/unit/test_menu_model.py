@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tray_app.core import menu_model, status_text
+from tray_app.core.errors import CONNECT_HINT
 from tray_app.core.holds import Hold, Judge, Shared
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts, Item
@@ -153,3 +154,11 @@ def test_our_own_session_says_who_else_holds_it() -> None:
     assert "Join this session here" not in items
     alone = State(phase=Phase.ON, shared=Shared((mine,), 4), ours=Ours(deadline=NOW + 42 * 60))
     assert "Stop study session" in by_text(menu_model.build(alone, NOW, FACTS))
+
+
+def test_a_rule_without_the_off_switch_offers_to_connect_it() -> None:
+    error = f"rule r in eu-west-1 has no off switch yet: {CONNECT_HINT}"
+    offered = by_text(menu_model.build(State(phase=Phase.OFF, error=error), NOW, FACTS))
+    assert offered["Connect this pipeline…"].action == Choice(UserAction.CONNECT)
+    other = by_text(menu_model.build(State(phase=Phase.OFF, error="throttled"), NOW, FACTS))
+    assert "Connect this pipeline…" not in other

@@ -32,6 +32,7 @@ def table() -> tuple[TrayActions, mock.Mock, mock.Mock, mock.Mock]:
         Path("/nonexistent/config.toml"),
         show_latest=print,
         open_report=print,
+        connect=print,
         quit_app=quit_app,
     )
     return actions, runner, facts, quit_app
@@ -65,6 +66,8 @@ def test_arguments_and_quit(table: tuple[TrayActions, mock.Mock, mock.Mock, mock
     runner.toggle.assert_called_once_with()
     actions.perform(Choice(UserAction.QUIT))
     quit_app.assert_called_once_with()
+    actions.perform(Choice(UserAction.CONNECT))  # AWS calls: handed to the worker
+    runner.submit.assert_called_once_with(print)
 
 
 @pytest.mark.parametrize("key", ["default", "quit", "toggle", "nonsense", ""])

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.error_messages import error_code
-from tray_app.core.errors import AwsError, NotConnectedError, NotFoundError
+from tray_app.core.errors import CONNECT_HINT, AwsError, NotConnectedError, NotFoundError
 from tray_app.core.holds import Change, Shared
 from tray_app.core.resolved_config import Config
 from tray_app.core.session_record import (
@@ -69,7 +69,7 @@ class HoldStore:
         except NotFoundError as err:
             raise NotConnectedError(
                 f"rule {self.rule} has no session control yet ({self._where} not found): "
-                "run `pipeline-tray connect`"
+                f"{CONNECT_HINT}"
             ) from err
         try:
             found = read_item(answer.get("Item"))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.metrics_reader import MetricsReader
 from tray_app.aws.target_input import OFF_SWITCH_ID, deadline_of, off_switch_target
-from tray_app.core.errors import AwsError, NotConnectedError
+from tray_app.core.errors import CONNECT_HINT, AwsError, NotConnectedError
 from tray_app.core.holds import SKEW_SECONDS
 from tray_app.core.resolved_config import Config
 
@@ -98,8 +98,7 @@ class Pipeline:
         """The error that says the one command to run."""
         return NotConnectedError(
             f"rule {self.rule} {self._where} has no off switch yet, so a forgotten session would "
-            "run on: run `pipeline-tray connect` (it adds the session control and changes "
-            "nothing of yours)"
+            f"run on: {CONNECT_HINT} (it adds the session control and changes nothing of yours)"
         )
 
     def _put_off_switch(self, arn: str, deadline: int | None) -> None:

@@ -28,6 +28,7 @@ class TrayActions:
         *,
         show_latest: Callable[[], None],
         open_report: Callable[[], None],
+        connect: Callable[[], None],
         quit_app: Callable[[], None],
     ) -> None:
         self.handlers: dict[UserAction, Handler] = {
@@ -40,6 +41,7 @@ class TrayActions:
             UserAction.OPEN: lambda url: _in_background(lambda: webbrowser.open(url)),
             UserAction.REPORT: lambda _: _in_background(open_report),  # reads a week of records
             UserAction.SETTINGS: lambda _: _in_background(lambda: open_file(settings_file)),
+            UserAction.CONNECT: lambda _: runner.submit(connect),  # AWS calls: the worker
             UserAction.QUIT: lambda _: quit_app(),
         }
 

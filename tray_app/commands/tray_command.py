@@ -3,6 +3,7 @@ panel); `tray_lifecycle` runs them until quit, `tray_actions` answers the user."
 
 from __future__ import annotations
 
+import io
 import sys
 import threading
 import time
@@ -22,7 +23,7 @@ from tray_app.app.state_files import StateFiles, default_state_dir
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.holds_store import HoldStore
 from tray_app.aws.pipeline import Pipeline
-from tray_app.commands import report_command
+from tray_app.commands import connect_command, report_command
 from tray_app.commands.exit_request import ExitRequest
 from tray_app.commands.guardian_link import GuardianLink
 from tray_app.commands.guardian_protocol import kept_of
@@ -135,6 +136,7 @@ class TrayApp:
             config.file,
             show_latest=self._show_latest,
             open_report=self._open_report,
+            connect=self._connect,
             quit_app=lambda: self.quit("quit"),
         )
         if prepare is None:
@@ -229,6 +231,20 @@ class TrayApp:
         except AwsError as err:
             line = str(err)
         print(f"Latest metric: {line}", file=self.out, flush=True)
+
+    def _connect(self) -> None:
+        """The "connect" action (the worker): add the session control to the rule, say so."""
+        said = io.StringIO()
+        try:
+            connect_command.connect(self.config, said)
+        except PipelineTrayError as err:
+            self.notifier.notify("Could not connect this pipeline", str(err), "connect")
+            return
+        self.notifier.notify(
+            "Pipeline connected",
+            f"Rule {self.config.rule} has its off switch: start a study session.",
+            "connect",
+        )
 
     def _open_report(self) -> None:
         """The "report" action (its own thread): write this week's report, open it."""

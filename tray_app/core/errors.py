@@ -29,5 +29,8 @@ class NotFoundError(AwsError):
     """The rule, function, table or bucket does not exist where we looked."""
 
 
+CONNECT_HINT = "run `pipeline-tray connect`"  # what a rule without our off switch needs
+
+
 class NotConnectedError(AwsError):
     """The rule exists but has no session control of ours: `pipeline-tray connect` adds it."""

@@ -7,6 +7,7 @@ from datetime import tzinfo
 from urllib.parse import quote
 
 from tray_app.core import bounded, holds, status_text
+from tray_app.core.errors import CONNECT_HINT
 from tray_app.core.holds import Judge
 from tray_app.core.machine import Phase, State
 from tray_app.core.user_actions import EXTEND_TEXT, Choice, UserAction
@@ -162,9 +163,15 @@ def _build(state: State, now: float, f: Facts) -> tuple[Item, ...]:
         if on and not state.holding
         else ()
     )
+    connecting = (
+        (Item("Connect this pipeline…", Choice(UserAction.CONNECT)),)
+        if state.error is not None and CONNECT_HINT in state.error
+        else ()
+    )
     return (
         Item(headline(state, now, f.judge, f.notice, zone=f.zone), enabled=False),
         *error_line(state.error),
+        *connecting,
         Item(
             toggle_text(state, now, f.judge),
             Choice(UserAction.TOGGLE),

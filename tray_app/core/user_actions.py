@@ -21,6 +21,7 @@ class UserAction(StrEnum):
     OPEN = "open"  # argument: the URL
     REPORT = "report"  # write the study report and open it in the browser
     SETTINGS = "settings"
+    CONNECT = "connect"  # add the session control to a rule built by hand
     QUIT = "quit"
 
 
