@@ -138,6 +138,14 @@ def test_a_hand_built_pipeline_from_status_to_disconnect(
     assert "Off" in status.stdout and "cpu_usage 12.5" in status.stdout
     assert snapshot() == before
 
+    # switched on in the console: shown as on, held by no one (no record of ours to read)
+    boto3.client("events", region_name=REGION).enable_rule(Name=RULE)
+    console_on = cli(endpoint, "status")
+    assert console_on.returncode == 0, console_on.stderr
+    assert console_on.stdout.startswith("On — no session deadline")
+    assert "run `pipeline-tray connect`" in console_on.stderr
+    boto3.client("events", region_name=REGION).disable_rule(Name=RULE)
+
     refused = cli(endpoint, "start", "--minutes", "30")
     assert refused.returncode == 1
     assert "run `pipeline-tray connect`" in refused.stderr
