@@ -19,8 +19,11 @@ from tests.aws_names import REGION
 from tests.emulator_process import iam_enforced
 from tray_app.app import config
 from tray_app.aws import lambda_package
+from tray_app.aws.client_session import AwsSession
+from tray_app.aws.stack import StackGateway
 from tray_app.commands import cli
 from tray_app.commands import stack_command as stack_commands
+from tray_app.core.errors import AwsError
 
 pytestmark = pytest.mark.functional
 
@@ -248,3 +251,17 @@ def test_an_identity_without_permission_gets_access_denied(
         "pipeline-tray: access denied: your AWS identity may not call HeadBucket on bucket "
         "pipeline-tray-artifacts-123456789012-eu-west-1 (see README, IAM setup)\n"
     )
+
+
+def test_an_answer_botocore_cannot_parse_is_one_line_not_a_traceback(endpoint: str) -> None:
+    # The emulator answers this create with a malformed error (see the test above).
+    stuck = (
+        '{"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {'
+        '"FunctionName": "f", "Runtime": "python3.13", "Handler": "a.b",'
+        '"Role": "arn:aws:iam::123456789012:role/r",'
+        '"Code": {"S3Bucket": "missing", "S3Key": "x.zip"}}}}}'
+    )
+    settings = config.load({"endpoint_url": endpoint, "region": REGION}, env={})
+    gateway = StackGateway(AwsSession(settings), "odd")
+    with pytest.raises(AwsError, match=r"^could not deploy the stack: the answer about stack odd"):
+        gateway.deploy(stuck, {})

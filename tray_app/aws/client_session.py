@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tray_app.aws.error_messages import translate
+from tray_app.aws.error_messages import BOTOCORE_ERRORS, translate
 from tray_app.core.errors import CredentialsError
 from tray_app.core.resolved_config import DEFAULT_REGION, Config
 
@@ -65,7 +65,7 @@ class AwsSession:
         """
         try:
             yield
-        except (BotoCoreError, ClientError) as err:
+        except BOTOCORE_ERRORS as err:
             error = translate(err, action, resource)
             if isinstance(error, CredentialsError):
                 self.renew()

@@ -17,8 +17,13 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 from tray_app.core.errors import AwsError, CredentialsError, NotFoundError
+
+# Every failure botocore raises: its own errors, AWS's answers, and an answer it could not parse
+# (ResponseParserError derives from Exception alone, so it needs naming).
+BOTOCORE_ERRORS = (BotoCoreError, ClientError, ResponseParserError)
 
 # Error codes by what the user should do about them; `{op}` is the API operation, `{res}` the
 # resource we were working on. The class tells the caller what it can do: credentials can be
@@ -69,10 +74,18 @@ CLIENT_ERRORS: tuple[tuple[frozenset[str], str, type[AwsError]], ...] = (
 )
 
 
-def translate(err: BotoCoreError | ClientError, action: str, resource: str) -> AwsError:
+def translate(
+    err: BotoCoreError | ClientError | ResponseParserError, action: str, resource: str
+) -> AwsError:
     """An AwsError for `err`, raised while trying to `action` on `resource`."""
     if isinstance(err, ClientError):
         return _client_error(err, action, resource)
+    if isinstance(err, ResponseParserError):
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return AwsError(
+            f"could not {action}: the answer about {resource} could not be read ({first}); "
+            "check --endpoint-url and --region, then try again"
+        )
     if isinstance(err, NoCredentialsError | PartialCredentialsError):
         return CredentialsError(
             "no AWS credentials found: run `aws configure` (or `aws sso login`), "
@@ -105,7 +118,7 @@ def translated(action: str, resource: str) -> Iterator[None]:
     """Run AWS calls in the block; their failures leave as AwsError for `action` on `resource`."""
     try:
         yield
-    except (BotoCoreError, ClientError) as err:
+    except BOTOCORE_ERRORS as err:
         raise translate(err, action, resource) from err
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError, WaiterError
+from botocore.parsers import ResponseParserError
 
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.error_messages import error_code, translate, translated
@@ -145,7 +146,7 @@ class StackGateway:
             if NO_UPDATES not in str(err.response.get("Error", {}).get("Message", "")):
                 raise translate(err, "deploy the stack", self.where) from err
             return DeployResult("unchanged", status or "", self.outputs())
-        except BotoCoreError as err:
+        except (BotoCoreError, ResponseParserError) as err:
             raise translate(err, "deploy the stack", self.where) from err
         self._wait(waiter)
         return DeployResult(action, self.status() or "", self.outputs())
