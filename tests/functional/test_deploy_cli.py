@@ -265,3 +265,35 @@ def test_an_answer_botocore_cannot_parse_is_one_line_not_a_traceback(endpoint: s
     gateway = StackGateway(AwsSession(settings), "odd")
     with pytest.raises(AwsError, match=r"^could not deploy the stack: the answer about stack odd"):
         gateway.deploy(stuck, {})
+
+
+def test_a_stack_of_the_previous_version_updates_to_the_new_layout(endpoint: str) -> None:
+    """The previous version's stack (its collector switched its own rule off and kept the
+    session in the metrics table, tests/events/template-before-connect.yaml) updates in place."""
+    gateway = StackGateway(
+        AwsSession(config.load({"endpoint_url": endpoint, "region": REGION}, env={})),
+        "pipeline-tray",
+    )
+    package = lambda_package.build()
+    bucket = gateway.artifacts_bucket()
+    gateway.ensure_code(bucket, package.key, package.body)
+    old = (
+        Path(__file__).resolve().parents[1] / "events" / "template-before-connect.yaml"
+    ).read_text()
+    gateway.deploy(old, {"CodeS3Bucket": bucket, "CodeS3Key": package.key})
+    dynamodb = client(endpoint, "dynamodb")
+    old_item = {"collection_id": {"S": "session#data-collector-schedule"}, "version": {"N": "3"}}
+    dynamodb.put_item(TableName="InfraMetrics", Item=old_item)
+
+    code, out = run_cli(endpoint, "deploy")
+    assert code == 0, out
+    assert "stack pipeline-tray in eu-west-1 updated" in out
+    assert "dropped the old session item session#data-collector-schedule from InfraMetrics" in out
+    assert dynamodb.scan(TableName="InfraMetrics")["Items"] == []
+    events = client(endpoint, "events")
+    targets = events.list_targets_by_rule(Rule="data-collector-schedule")["Targets"]
+    assert sorted(t["Id"] for t in targets) == ["data-collector", "pipeline-tray-off-switch"]
+    fn = client(endpoint, "lambda").get_function_configuration(FunctionName="data-collector")
+    assert set(fn["Environment"]["Variables"]) == {"S3_BUCKET", "DYNAMODB_TABLE", "REGION"}
+    again = run_cli(endpoint, "deploy")[1]
+    assert "dropped" not in again  # said once: there is nothing left to drop
