@@ -21,6 +21,7 @@ import off_switch
 import pytest
 
 from tests.aws_names import REGION, RULE
+from tests.tray_process import Tray
 from tray_app.aws.target_input import OFF_SWITCH_ID, deadline_of
 
 pytestmark = pytest.mark.functional
@@ -212,3 +213,19 @@ def test_a_forgotten_start_on_the_users_own_function_goes_off_with_no_client(
     )
     assert off_at <= deadline + period  # within one period plus the grace
     assert state_and_deadline()[0] == "DISABLED"
+
+
+def test_the_panel_on_a_hand_built_pipeline_shows_the_console_switch_and_how_to_connect(
+    endpoint: str, hand_built: dict[str, str], tmp_path: Path
+) -> None:
+    tray = Tray(endpoint, tmp_path, {})
+    try:
+        tray.wait_line("Off — costs $0", after=0)
+        switched = tray.mark()
+        boto3.client("events", region_name=REGION).enable_rule(Name=RULE)  # as in the console
+        tray.wait_line("run `pipeline-tray connect`", timeout=30, after=switched)
+        pressed = tray.key("l")
+        tray.wait_line("Latest metric: cpu_usage 12.5 · memory_usage 41", after=pressed)
+    finally:
+        tray.stop()
+    assert snapshot()["user_targets"] == [{"Id": CONSOLE_TARGET, "Arn": hand_built["function_arn"]}]
