@@ -37,7 +37,7 @@ $(CHECKOV_STAMP): scripts/checkov-requirements.txt | $(STAMP)
 	touch $(CHECKOV_STAMP)
 
 checkov: $(CHECKOV_STAMP)
-	$(CHECKOV_VENV)/bin/python scripts/checkov_gate.py template.yaml
+	$(CHECKOV_VENV)/bin/python scripts/checkov_gate.py template.yaml session-control.yaml
 
 # The tray (or the terminal panel without a display) on an embedded AWS emulator: no account.
 demo: $(STAMP)

@@ -81,4 +81,5 @@ def main(template: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "template.yaml")))
+    templates = sys.argv[1:] or ["template.yaml"]
+    sys.exit(max([main(Path(name)) for name in templates]))
