@@ -219,5 +219,6 @@ def latest(config: Config, out: TextIO, as_json: bool, clock: Clock = time.time)
         print(f"Latest metric: {status_text.metric_line(record, clock())}", file=out)
         if record:
             where = f"s3://{config.bucket}/{record.get('s3_key', '')}"
-            print(f"  {record.get('timestamp_iso', '')}  {where}", file=out)
+            when = record.get("timestamp_iso")  # a record of the user's own may have none
+            print("  " + "  ".join(str(part) for part in (when, where) if part), file=out)
     return 0
