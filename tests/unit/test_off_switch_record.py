@@ -14,10 +14,12 @@ from collector.settings import MisconfiguredError
 
 from tray_app.core.holds import function_sees
 from tray_app.core.session_record import (
+    RECORD_ATTRIBUTES,
     UnreadableItemError,
     read_item,
     record_key,
     released_item,
+    write_item,
 )
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
@@ -96,3 +98,10 @@ def test_a_bad_clock_grace_is_a_misconfiguration(value: str) -> None:
 def test_the_rule_and_the_table_must_be_set() -> None:
     with pytest.raises(MisconfiguredError, match="RULE_NAME, SESSION_TABLE"):
         off_switch.from_environment({})
+
+
+def test_every_write_carries_only_the_attributes_the_policies_allow() -> None:
+    found = read_item({**sample(), "planted": {"S": "by a peer"}})
+    written = write_item(RULE, found.shared, "desk", 1795800000, carried=found)
+    released = released_item(RULE, found, "off-switch", 1795800000)
+    assert set(written) == set(released) == set(RECORD_ATTRIBUTES)

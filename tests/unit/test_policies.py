@@ -13,6 +13,7 @@ from parliament import analyze_policy_string
 
 from tests.template_resources import default, load_template
 from tray_app.aws.lambda_package import SESSION_TEMPLATE, TEMPLATE
+from tray_app.core.session_record import RECORD_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION, ACCOUNT = "eu-west-1", "123456789012"
@@ -182,10 +183,13 @@ def item_statements(name: str, action: str) -> list[dict[str, Any]]:
     ["OffSwitchRole/off-switch-least-privilege", "TrayUserPolicy", "policies/tray-user.json"],
 )
 def test_every_item_read_or_write_is_held_to_the_rules_session_record(name: str) -> None:
-    for action in ("dynamodb:GetItem", "dynamodb:PutItem"):
-        (statement,) = item_statements(name, action)
-        assert statement["Resource"] == TABLE
-        assert statement["Condition"] == SESSION_ITEM_ONLY
+    (read,) = item_statements(name, "dynamodb:GetItem")
+    assert (read["Resource"], read["Condition"]) == (TABLE, SESSION_ITEM_ONLY)
+    (write,) = item_statements(name, "dynamodb:PutItem")
+    assert write["Resource"] == TABLE
+    allowed = write["Condition"]["ForAllValues:StringEquals"]
+    assert allowed["dynamodb:LeadingKeys"] == [default("RuleName")]
+    assert allowed["dynamodb:Attributes"] == list(RECORD_ATTRIBUTES)
 
 
 def test_the_collector_only_puts_and_never_switches_the_rule() -> None:

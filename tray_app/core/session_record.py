@@ -18,6 +18,8 @@ from tray_app.core.holds import Hold, Shared
 
 ITEM_TYPE = "study-session"
 KEY = "rule"  # the table's partition key: the rule's name, one record per rule
+# Every attribute a record has; the policies' dynamodb:Attributes allow these and no other.
+RECORD_ATTRIBUTES = (KEY, "item_type", "version", "holds", "updated_by", "updated_at")
 
 
 class UnreadableItemError(ValueError):
