@@ -3,6 +3,7 @@ saying each change; and the part of `deploy` and `destroy` that does the same.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from tray_app.app.config import save_names
@@ -30,7 +31,7 @@ def add_session_control(
     aws: AwsSession, config: Config, out: TextIO, limits: WaitLimits | None = None
 ) -> None:
     """Deploy the session control's stack and put its off switch on the rule."""
-    template = _template()
+    template = read_template(lambda_package.SESSION_TEMPLATE)
     package = lambda_package.build()
     code = StackGateway(aws, config.session_stack, limits)
     code_bucket = code.artifacts_bucket()
@@ -85,11 +86,11 @@ def save(config: Config, out: TextIO, keys: tuple[str, ...]) -> None:
         print(f"saved {', '.join(changed)} to {config.file}", file=out)
 
 
-def _template() -> str:
+def read_template(path: Path) -> str:
+    """A shipped template's text; a missing one says the installation is incomplete."""
     try:
-        return lambda_package.SESSION_TEMPLATE.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
         raise UsageError(
-            f"{lambda_package.SESSION_TEMPLATE} not found: this installation is incomplete; "
-            "reinstall pipeline-tray"
+            f"{path} not found: this installation is incomplete; reinstall pipeline-tray"
         ) from err

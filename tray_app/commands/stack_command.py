@@ -11,7 +11,12 @@ from tray_app.aws import lambda_package
 from tray_app.aws.client_session import AwsSession
 from tray_app.aws.session_control import drop_old_session_item
 from tray_app.aws.stack import StackGateway, WaitLimits
-from tray_app.commands.connect_command import add_session_control, remove_session_control, save
+from tray_app.commands.connect_command import (
+    add_session_control,
+    read_template,
+    remove_session_control,
+    save,
+)
 from tray_app.core.errors import UsageError
 from tray_app.core.resolved_config import Config
 
@@ -25,7 +30,7 @@ def deploy(
 ) -> int:
     """Create or update the pipeline's stack from template.yaml and lambda_function/, then its
     session control (as `connect` does); print the outputs and save the names used."""
-    template = _read_template()
+    template = read_template(lambda_package.TEMPLATE)
     try:
         package = lambda_package.build()
     except FileNotFoundError as err:
@@ -104,13 +109,3 @@ def destroy(
     gateway.delete_bucket(gateway.artifacts_bucket())
     print(f"{gateway.where} deleted", file=out)
     return 0
-
-
-def _read_template() -> str:
-    try:
-        return lambda_package.TEMPLATE.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise UsageError(
-            f"{lambda_package.TEMPLATE} not found: this installation is incomplete; "
-            "reinstall pipeline-tray"
-        ) from err
