@@ -1,3 +1,4 @@
+import base64
 import plistlib
 import subprocess
 import sys
@@ -5,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.desktop import autostart
+from tray_app.desktop import autostart, desktop_file
 
 ARGV = ["/home/me/My Apps/.venv/bin/python", "-m", "tray_app", "tray"]
 
@@ -31,7 +32,36 @@ def test_windows_shortcut_script() -> None:
     )
     assert link.name == "pipeline-tray.lnk"
     assert "CreateShortcut('C:" in script and "$s.TargetPath = 'C:/Py/pythonw.exe'" in script
-    assert '$s.Arguments = "\\"-m\\" \\"tray_app\\" \\"tray\\""' in script
+    assert "$s.Arguments = '-m tray_app tray'" in script
+
+
+def test_windows_script_doubles_single_quotes_and_expands_nothing() -> None:
+    link, script = autostart.windows_shortcut_script(
+        Path("C:/Users/O'Neil/Start\u2019up"),
+        ["C:/Users/O'Neil/100% $env:x/pythonw.exe", "-m", "tray_app", "tray", 'a "b" c'],
+    )
+    # PowerShell ends a single-quoted string at a typographic quote as well: doubled too
+    doubled_link = str(link).replace("'", "''").replace("\u2019", "\u2019\u2019")
+    assert "O''Neil" in doubled_link and "Start\u2019\u2019up" in doubled_link
+    assert script == (
+        "$s = (New-Object -ComObject WScript.Shell).CreateShortcut("
+        f"'{doubled_link}'); "
+        "$s.TargetPath = 'C:/Users/O''Neil/100% $env:x/pythonw.exe'; "
+        """$s.Arguments = '-m tray_app tray "a \\"b\\" c"'; $s.Save()"""
+    )
+    decoded = base64.b64decode(autostart.encoded(script)).decode("utf-16-le")
+    assert decoded == script
+
+
+def test_exec_values_follow_the_desktop_entry_spec() -> None:
+    assert desktop_file.exec_value(["/usr/bin/python3", "-m", "tray_app"]) == (
+        "/usr/bin/python3 -m tray_app"
+    )
+    assert desktop_file.exec_value(["/a b/it's", "100%", '"q"', "$HOME", "back\\slash"]) == (
+        '"/a b/it\'s" 100%% "\\\\"q\\\\"" "\\\\$HOME" "back\\\\\\\\slash"'
+    )
+    with pytest.raises(ValueError, match="line break"):
+        desktop_file.exec_value(["a\nb"])
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG entry is Linux's")

@@ -18,7 +18,7 @@ from tray_app.commands import stack_command as stack_commands
 from tray_app.commands.closed_pipe import run_quietly
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
-from tray_app.desktop import autostart
+from tray_app.desktop import autostart, launcher
 
 GLOBAL_OPTIONS = {
     "profile": "AWS profile (default: AWS_PROFILE or boto3's default)",
@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         "autostart", parents=[parent], help="start the tray at login (on) or not (off)"
     )
     autostart.add_argument("switch", choices=["on", "off"])
+    desktop_entry = commands.add_parser(
+        "desktop-entry",
+        parents=[parent],
+        help="the tray in the Linux application menu (on) or not (off)",
+    )
+    desktop_entry.add_argument("switch", choices=["on", "off"])
     status = commands.add_parser(
         "status", parents=[parent], help="rule state, session deadline, latest metric"
     )
@@ -174,10 +180,19 @@ def _autostart(switch: str, out: TextIO) -> int:
     return 0
 
 
+def _desktop_entry(switch: str, out: TextIO) -> int:
+    if switch == "on":
+        print(f"the tray is in the application menu: {launcher.enable()}", file=out)
+    else:
+        print(f"the tray is no longer in the menu (removed {launcher.disable()})", file=out)
+    return 0
+
+
 Command = Callable[[Config, TextIO, argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
     "tray": lambda c, out, a: tray_command.run(c, out, terminal=getattr(a, "terminal", False)),
     "autostart": lambda c, out, a: _autostart(a.switch, out),
+    "desktop-entry": lambda c, out, a: _desktop_entry(a.switch, out),
     "demo": lambda c, out, a: _demo(a, out),
     "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
     "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
