@@ -1,4 +1,5 @@
 import base64
+import os
 import plistlib
 import subprocess
 import sys
@@ -88,3 +89,29 @@ def test_autostart_on_and_off_through_the_cli(tmp_path: Path) -> None:
         timeout=60,
     )
     assert off.returncode == 0 and not desktop.exists()
+
+
+PYTHONW = """
+import sys
+sys.stdout = sys.stderr = None  # as pythonw starts a script: no console, no streams
+from tray_app.commands import cli
+code = cli.main(["autostart", "off"])
+print("written", file=sys.stdout)  # would raise AttributeError on None
+sys.stdout.flush()
+with open(sys.argv[1], "w") as report:
+    report.write(f"{code} {sys.stdout.name} {sys.stderr.name}")
+"""
+
+
+def test_a_command_under_pythonw_gets_null_streams_instead_of_none(tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-c", PYTHONW, str(report)],
+        env={"XDG_CONFIG_HOME": str(tmp_path), "APPDATA": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert report.read_text() == f"0 {os.devnull} {os.devnull}"

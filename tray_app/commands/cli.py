@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -208,7 +209,17 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error,
     141 when its output pipe was closed (`| head -1`)."""
+    give_pythonw_streams()
     return run_quietly(lambda: _run(argv, out or sys.stdout))
+
+
+def give_pythonw_streams() -> None:
+    """Under pythonw (the Windows shortcuts) stdout and stderr are None: make them the null
+    device, or the first write (Quit's goodbye line) kills the thread that was quitting."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            # open for the process's lifetime: it is the stream itself
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _run(argv: Sequence[str] | None, stdout: TextIO) -> int:
