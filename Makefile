@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: test check demo lint typecheck pytest lambda-sdk-floor checkov bench clean dynamodb-local
+.PHONY: test check demo lint typecheck pytest lambda-sdk-floor checkov bench clean dynamodb-local windows-installer
 
 $(STAMP): pyproject.toml scripts/system-packages
 	bash scripts/system-packages
@@ -47,7 +47,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo --no-cache
-	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml \
+		.github/workflows/release.yml
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
@@ -68,6 +69,12 @@ bench: $(STAMP)
 	$(PY) bench/demo_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/wayland_bench.py
+
+# dist/pipeline-tray-<version>-setup.exe, built here with Debian's NSIS (package nsis): the
+# embeddable CPython and the win_amd64 wheels the Wine tests run. WHEEL= reuses a built wheel.
+WHEEL ?=
+windows-installer:
+	$(PYTHON) scripts/windows_installer.py $(if $(WHEEL),--wheel $(WHEEL))
 
 clean:
 	rm -rf $(VENV) .venv-lambda313 $(CHECKOV_VENV) .dynamodb-local .pytest_cache .mypy_cache .ruff_cache *.egg-info

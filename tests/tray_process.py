@@ -31,6 +31,7 @@ class OutputLines:
         self.lines: list[str] = []
         self.stamps: list[float] = []  # time.monotonic() when lines[i] arrived
         self._new: queue.Queue[str] = queue.Queue()
+        self.ended = threading.Event()  # set once the output is read to its end
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -39,6 +40,7 @@ class OutputLines:
             self.stamps.append(time.monotonic())
             self.lines.append(line.rstrip("\n"))
             self._new.put(line)
+        self.ended.set()
 
     def mark(self) -> int:
         """A cursor: pass it to wait_line to see only lines printed from now on."""

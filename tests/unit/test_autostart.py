@@ -1,3 +1,5 @@
+import base64
+import os
 import plistlib
 import subprocess
 import sys
@@ -5,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.desktop import autostart
+from tray_app.desktop import autostart, desktop_file
 
 ARGV = ["/home/me/My Apps/.venv/bin/python", "-m", "tray_app", "tray"]
 
@@ -31,7 +33,36 @@ def test_windows_shortcut_script() -> None:
     )
     assert link.name == "pipeline-tray.lnk"
     assert "CreateShortcut('C:" in script and "$s.TargetPath = 'C:/Py/pythonw.exe'" in script
-    assert '$s.Arguments = "\\"-m\\" \\"tray_app\\" \\"tray\\""' in script
+    assert "$s.Arguments = '-m tray_app tray'" in script
+
+
+def test_windows_script_doubles_single_quotes_and_expands_nothing() -> None:
+    link, script = autostart.windows_shortcut_script(
+        Path("C:/Users/O'Neil/Start\u2019up"),
+        ["C:/Users/O'Neil/100% $env:x/pythonw.exe", "-m", "tray_app", "tray", 'a "b" c'],
+    )
+    # PowerShell ends a single-quoted string at a typographic quote as well: doubled too
+    doubled_link = str(link).replace("'", "''").replace("\u2019", "\u2019\u2019")
+    assert "O''Neil" in doubled_link and "Start\u2019\u2019up" in doubled_link
+    assert script == (
+        "$s = (New-Object -ComObject WScript.Shell).CreateShortcut("
+        f"'{doubled_link}'); "
+        "$s.TargetPath = 'C:/Users/O''Neil/100% $env:x/pythonw.exe'; "
+        """$s.Arguments = '-m tray_app tray "a \\"b\\" c"'; $s.Save()"""
+    )
+    decoded = base64.b64decode(autostart.encoded(script)).decode("utf-16-le")
+    assert decoded == script
+
+
+def test_exec_values_follow_the_desktop_entry_spec() -> None:
+    assert desktop_file.exec_value(["/usr/bin/python3", "-m", "tray_app"]) == (
+        "/usr/bin/python3 -m tray_app"
+    )
+    assert desktop_file.exec_value(["/a b/it's", "100%", '"q"', "$HOME", "back\\slash"]) == (
+        '"/a b/it\'s" 100%% "\\\\"q\\\\"" "\\\\$HOME" "back\\\\\\\\slash"'
+    )
+    with pytest.raises(ValueError, match="line break"):
+        desktop_file.exec_value(["a\nb"])
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG entry is Linux's")
@@ -58,3 +89,29 @@ def test_autostart_on_and_off_through_the_cli(tmp_path: Path) -> None:
         timeout=60,
     )
     assert off.returncode == 0 and not desktop.exists()
+
+
+PYTHONW = """
+import sys
+sys.stdout = sys.stderr = None  # as pythonw starts a script: no console, no streams
+from tray_app.commands import cli
+code = cli.main(["autostart", "off"])
+print("written", file=sys.stdout)  # would raise AttributeError on None
+sys.stdout.flush()
+with open(sys.argv[1], "w") as report:
+    report.write(f"{code} {sys.stdout.name} {sys.stderr.name}")
+"""
+
+
+def test_a_command_under_pythonw_gets_null_streams_instead_of_none(tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-c", PYTHONW, str(report)],
+        env={"XDG_CONFIG_HOME": str(tmp_path), "APPDATA": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert report.read_text() == f"0 {os.devnull} {os.devnull}"

@@ -234,22 +234,17 @@ def test_the_switch_reaches_every_user_of_the_notifier_and_closes_the_old_one() 
 
 # -- the default loaders, with plyer's platform module faked where it would load AppKit/win32 --
 
-PLYER_MODULES = [
-    (MacNotifier, "plyer.platforms.macosx.notification"),
-    (WindowsNotifier, "plyer.platforms.win.notification"),
-]
 
-
-@pytest.mark.parametrize(("make", "module"), PLYER_MODULES)
-def test_the_default_loader_takes_plyers_platform_module(
-    monkeypatch: pytest.MonkeyPatch, make: type, module: str
+def test_the_default_macos_loader_takes_plyers_platform_module(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     plyer = fake_plyer()
     instance = mock.create_autospec(lambda: None, return_value=plyer)  # plyer's `instance()`
+    module = "plyer.platforms.macosx.notification"
     platform_module = types.ModuleType(module)
     platform_module.instance = instance  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, module, platform_module)
-    notifier = make()  # its own loader
+    notifier = MacNotifier()  # its own loader
     notifier.notify("Invoke failed", "function not found")
     notifier.close()
     instance.assert_called_once_with()
@@ -260,6 +255,67 @@ def test_the_default_loader_takes_plyers_platform_module(
         app_icon="",
         timeout=10,
     )
+
+
+def balloon_module(monkeypatch: pytest.MonkeyPatch, balloon: object) -> None:
+    """plyer's balloontip module (win32 only) faked, its WindowsBalloonTip being `balloon`."""
+    name = "plyer.platforms.win.libs.balloontip"
+    module = types.ModuleType(name)
+    module.WindowsBalloonTip = balloon  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, name, module)
+
+
+def test_the_windows_balloon_is_shown_on_the_notifiers_thread_with_no_thread_of_plyers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shown: list[tuple[str, dict[str, object]]] = []
+    threads_before = set(threading.enumerate())
+    balloon = mock.create_autospec(
+        lambda title, message, app_name, app_icon, timeout: None,
+        side_effect=lambda **kw: shown.append((threading.current_thread().name, kw)),
+    )
+    balloon_module(monkeypatch, balloon)
+    notifier = WindowsNotifier()  # its own loader
+    notifier.notify("Invoke failed", "function not found")
+    notifier.close()
+    assert shown == [
+        (
+            "notifier",  # not a thread plyer starts (its facade's would outlive Quit)
+            {
+                "title": "Invoke failed",
+                "message": "function not found",
+                "app_name": "pipeline-tray",
+                "app_icon": "",
+                "timeout": 10,
+            },
+        )
+    ]
+    assert set(threading.enumerate()) <= threads_before
+
+
+def test_a_balloon_failing_after_close_is_no_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = threading.Event()
+
+    def balloon(**kw: object) -> None:
+        release.wait(5)  # the tray quits while this one is shown
+        raise OSError("Shell_NotifyIconW failed.")
+
+    balloon_module(monkeypatch, balloon)
+    notifier = WindowsNotifier()
+    with caplog.at_level(logging.INFO):
+        notifier.notify("Study session ended", "Switched off (quit)")
+        notifier.close(timeout=0.1)
+        release.set()
+        eventually(worker_gone)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "INFO",
+            "notification not shown (OSError: Shell_NotifyIconW failed.): "
+            "Study session ended - Switched off (quit)",
+        )
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS has pyobjus: the loader works there")

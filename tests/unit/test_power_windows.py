@@ -38,3 +38,12 @@ def test_install_adds_handlers_that_stop_first_and_answer_windows() -> None:
     assert handlers[w.WM_ENDSESSION](1, w.ENDSESSION_LOGOFF) == 0  # type: ignore[operator]
     assert handlers[w.WM_POWERBROADCAST](w.PBT_APMSUSPEND, 0) == 0  # type: ignore[operator]
     assert stops == ["logout", "sleep"]
+
+
+def test_close_quits_without_letting_windows_destroy_the_icons_window() -> None:
+    icon = Win32IconShape()
+    icon._hwnd = 0  # type: ignore[attr-defined]  # titled on Windows only (the installer's key)
+    quits: list[str] = []
+    w.accept_close(icon, lambda: quits.append("quit"))
+    assert icon._message_handlers[w.WM_CLOSE](0, 0) == 0  # type: ignore[operator]
+    assert quits == ["quit"]

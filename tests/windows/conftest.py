@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from scripts.windows_python import windows_python
 from tests.aws_names import REGION
 from tests.desktop.conftest import require, xvfb  # noqa: F401 - xvfb is a fixture used here
 from tests.desktop.test_installed_wheel import LEFT_OUT, ROOT, build
 from tests.tray_process import OutputLines
-from tests.windows.embeddable_python import windows_python
 from tests.windows.wine import Wine, make_prefix, require_wine
 from tests.windows.wine_screen import WineScreen
 

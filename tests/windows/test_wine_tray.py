@@ -131,6 +131,8 @@ def test_the_menu_opens_and_closes_invoke_notifies_and_quit_switches_the_rule_of
     wine_tray.wait_line("pipeline off — bye", after=quitting)
     assert wine_tray.proc.wait(timeout=20) == 0
     assert rule() == ("DISABLED", None)
+    assert wine_tray.ended.wait(10)  # every line read: the quiet exit is checked whole
+    assert not [line for line in wine_tray.lines if "Traceback" in line or "Exception" in line]
 
 
 def open_menu(screen: WineScreen, icon: Box) -> Box:

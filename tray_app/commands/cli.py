@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -20,7 +21,7 @@ from tray_app.commands.closed_pipe import run_quietly
 from tray_app.core.bounded import LONGEST_SESSION_MINUTES
 from tray_app.core.errors import PipelineTrayError
 from tray_app.core.resolved_config import Config
-from tray_app.desktop import autostart
+from tray_app.desktop import autostart, launcher
 
 GLOBAL_OPTIONS = {
     "profile": "AWS profile (default: AWS_PROFILE or boto3's default)",
@@ -113,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         "autostart", parents=[parent], help="start the tray at login (on) or not (off)"
     )
     autostart.add_argument("switch", choices=["on", "off"])
+    desktop_entry = commands.add_parser(
+        "desktop-entry",
+        parents=[parent],
+        help="the tray in the Linux application menu (on) or not (off)",
+    )
+    desktop_entry.add_argument("switch", choices=["on", "off"])
     status = commands.add_parser(
         "status", parents=[parent], help="rule state, session deadline, latest metric"
     )
@@ -182,10 +189,19 @@ def _autostart(switch: str, out: TextIO) -> int:
     return 0
 
 
+def _desktop_entry(switch: str, out: TextIO) -> int:
+    if switch == "on":
+        print(f"the tray is in the application menu: {launcher.enable()}", file=out)
+    else:
+        print(f"the tray is no longer in the menu (removed {launcher.disable()})", file=out)
+    return 0
+
+
 Command = Callable[[Config, TextIO, argparse.Namespace], int]
 COMMANDS: dict[str, Command] = {
     "tray": lambda c, out, a: tray_command.run(c, out, terminal=getattr(a, "terminal", False)),
     "autostart": lambda c, out, a: _autostart(a.switch, out),
+    "desktop-entry": lambda c, out, a: _desktop_entry(a.switch, out),
     "demo": lambda c, out, a: _demo(a, out),
     "status": lambda c, out, a: session_commands.status(c, out, as_json=a.json),
     "start": lambda c, out, a: session_commands.start(c, out, minutes=a.minutes),
@@ -203,8 +219,18 @@ COMMANDS: dict[str, Command] = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; 0 success, 1 AWS or runtime failure, 2 usage or configuration error,
     141 when its output pipe was closed (`| head -1`)."""
+    give_pythonw_streams()
     with cleaned_stderr():  # every line to the terminal is cleaned of what AWS's text carries
         return run_quietly(lambda: _run(argv, cleaned(out or sys.stdout)))
+
+
+def give_pythonw_streams() -> None:
+    """Under pythonw (the Windows shortcuts) stdout and stderr are None: make them the null
+    device, or the first write (Quit's goodbye line) kills the thread that was quitting."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            # open for the process's lifetime: it is the stream itself
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _run(argv: Sequence[str] | None, stdout: TextIO) -> int:

@@ -143,6 +143,7 @@ class TrayLifecycle:
             windows_session_end.install(
                 icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
             )
+            windows_session_end.accept_close(icon, lambda: app.exit.request("quit"))
         self._hooks += power.start_display_hooks(  # the process ends once this has run
             before=lambda why: app.runner.shutdown(why, SHUTDOWN_SECONDS)
         )

