@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -19,13 +19,15 @@ from collector.container import ClientFactory, boto3_client
 from collector.log_line import log_line
 from collector.settings import MisconfiguredError
 
-from tray_app.core.holds import function_sees
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
+from tray_app.core.holds import Shared, function_sees
 from tray_app.core.session_record import (
     ReadItem,
     UnreadableItemError,
     read_item,
     record_key,
     released_item,
+    write_item,
 )
 
 DEFAULT_CLOCK_SKEW_SECONDS = 180  # devices' clocks may be off by ±3 min (core/holds.py's too)
@@ -102,25 +104,56 @@ def run(event: object, settings: Settings, clients: Clients, now: float) -> dict
         facts["live_holds"] = live_holds(found, now, settings.skew)
     else:
         facts["session_deadline"] = deadline
+    bounded = held_back(found, now, settings.skew) if found is not None else None
+    if found is not None and bounded is not None:
+        # A hold beyond the longest session (a clock far ahead, a hand-made 1e100) is written
+        # back held to that bound, once: from then on it lapses like any other.
+        facts["held_back"] = [h.holder for h in found.shared.holds if h not in bounded.holds]
+        if not _put(
+            settings, clients, write_item(settings.rule, bounded, WRITER, now, found), found
+        ):
+            return _done(facts, off=False, reason="record changed meanwhile")
+        return _done(facts, off=False, reason="held a hold to the longest session")
     if not switches_off(found, deadline, now, settings.skew):
         return _done(facts, off=False)
-    if found is not None:
-        try:
-            clients.dynamodb.put_item(
-                TableName=settings.table,
-                Item=released_item(settings.rule, found, WRITER, now),
-                ConditionExpression="#version = :read",
-                ExpressionAttributeNames={"#version": "version"},
-                ExpressionAttributeValues={":read": {"N": str(found.shared.version)}},
-            )
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
-            # A join or a release since the read: never undo a join; whoever released
-            # switches the rule off, and the next run looks again.
-            return _done(facts, off=False, reason="record changed meanwhile")
+    if found is not None and not _put(
+        settings, clients, released_item(settings.rule, found, WRITER, now), found
+    ):
+        # A join or a release since the read: never undo a join; whoever released switches
+        # the rule off, and the next run looks again.
+        return _done(facts, off=False, reason="record changed meanwhile")
     clients.events.disable_rule(Name=settings.rule)
     return _done(facts, off=True, reason="no live hold")
+
+
+def held_back(found: ReadItem, now: float, skew: int) -> Shared | None:
+    """The record with every hold that lapses beyond now + the longest session + the grace
+    held to that bound; None when no hold does."""
+    bound = now + LONGEST_SESSION_MINUTES * 60 + skew
+    if all(h.lapses <= bound for h in found.shared.holds):
+        return None
+    holds = tuple(
+        h if h.lapses <= bound else replace(h, ends=min(h.ends, bound), lapses=bound)
+        for h in found.shared.holds
+    )
+    return Shared(holds, found.shared.version + 1)
+
+
+def _put(settings: Settings, clients: Clients, item: dict[str, Any], found: ReadItem) -> bool:
+    """Write `item` if the record is still at the version read; False when it changed."""
+    try:
+        clients.dynamodb.put_item(
+            TableName=settings.table,
+            Item=item,
+            ConditionExpression="#version = :read",
+            ExpressionAttributeNames={"#version": "version"},
+            ExpressionAttributeValues={":read": {"N": str(found.shared.version)}},
+        )
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
 
 
 def live_holds(found: ReadItem | None, now: float, skew: int) -> list[str]:

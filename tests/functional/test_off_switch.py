@@ -123,3 +123,25 @@ def test_a_disable_that_fails_raises_so_lambda_retries(stack: dict[str, str]) ->
     other = off_switch.Settings(rule="no-such-rule", table=SESSION_TABLE, region=REGION, skew=0)
     with pytest.raises(ClientError):
         off_switch.run({"session_deadline": 1}, other, off_switch.Clients(REGION), now=2)
+
+
+@pytest.mark.parametrize("lapses", ["1e100", str(LAPSE + 100 * 365 * 24 * 3600)])
+def test_a_hold_from_a_clock_far_ahead_is_held_to_the_longest_session_then_lapses(
+    rule_on: dict[str, str], lapses: str
+) -> None:
+    item = put_record()
+    item["holds"]["M"]["laptop-3f2a"]["M"]["lapses"] = {"N": lapses}
+    item["holds"]["M"]["laptop-3f2a"]["M"]["ends"] = {"N": lapses}
+    put_record(holds=item["holds"])
+    now = LAPSE - 600
+    first = off_switch.run({}, settings(), off_switch.Clients(REGION), now=now)
+    assert (first["rule_disabled"], first["held_back"]) == (False, ["laptop-3f2a"])
+    bound = now + 24 * 3600 + GRACE
+    after = record()
+    assert after is not None
+    assert after["holds"]["M"]["laptop-3f2a"]["M"]["lapses"] == {"N": str(int(bound))}
+    # From then on it is an ordinary hold: live to the bound plus the grace, then off.
+    alive = off_switch.run({}, settings(), off_switch.Clients(REGION), now=bound + GRACE - 1)
+    assert alive["rule_disabled"] is False and "held_back" not in alive
+    off = off_switch.run({}, settings(), off_switch.Clients(REGION), now=bound + GRACE)
+    assert off["rule_disabled"] is True and state() == "DISABLED"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tray_app.bundled import bundled
-from tray_app.core import holds, session_record
+from tray_app.core import bounded, holds, session_record
 
 LAMBDA_SOURCE = bundled("lambda_function")
 TEMPLATE = bundled("template.yaml")
@@ -22,6 +22,7 @@ SESSION_TEMPLATE = bundled("session-control.yaml")
 SHARED_MODULES = {
     "tray_app/__init__.py": None,
     "tray_app/core/__init__.py": None,
+    "tray_app/core/bounded.py": bounded,
     "tray_app/core/holds.py": holds,
     "tray_app/core/session_record.py": session_record,
 }
