@@ -162,3 +162,11 @@ def test_a_rule_without_the_off_switch_offers_to_connect_it() -> None:
     assert offered["Connect this pipeline…"].action == Choice(UserAction.CONNECT)
     other = by_text(menu_model.build(State(phase=Phase.OFF, error="throttled"), NOW, FACTS))
     assert "Connect this pipeline…" not in other
+
+
+def test_the_separators_stay_the_views_separator_after_cleaning() -> None:
+    # tray_view draws a separator only for `item is SEPARATOR`: a cleaned copy was an entry "-"
+    items = menu_model.build(State(phase=Phase.OFF), NOW, FACTS)
+    assert [i for i in items if i.text == "-"] and all(
+        i is menu_model.SEPARATOR for i in items if i.text == "-"
+    )

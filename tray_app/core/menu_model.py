@@ -128,6 +128,8 @@ def console_links(f: Facts) -> tuple[Item, ...]:
 
 def cleaned(item: Item) -> Item:
     """`item` and its submenu with controls and bidi overrides removed from their texts."""
+    if item is SEPARATOR:
+        return item  # the views know it by identity: a copy would be drawn as an entry "-"
     return replace(
         item,
         text=bounded.clean_text(item.text, limit=None),
