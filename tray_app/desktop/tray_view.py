@@ -23,7 +23,7 @@ from tray_app.core import holds, menu_model, status_text
 from tray_app.core.machine import State
 from tray_app.core.menu_model import SEPARATOR, Facts, Item
 from tray_app.core.user_actions import Choice
-from tray_app.desktop import ui_thread
+from tray_app.desktop import gtk_title, ui_thread
 
 log = logging.getLogger(__name__)
 ICONS = bundled("icons")
@@ -112,6 +112,7 @@ class TrayView:
 
     def _show(self) -> None:
         self.icon.visible = True
+        gtk_title.show_title(self.icon)  # a title rendered while hidden would be lost
 
     def _apply(self) -> None:
         """The UI thread's half of render(): change what differs from what is shown."""
