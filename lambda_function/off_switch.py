@@ -6,32 +6,24 @@ Its own target input carries the tray's copy of the deadline (`{"session_deadlin
 only when the record cannot be read. It never touches the user's function, target or data.
 """
 
-from __future__ import annotations
-
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from collector.container import ClientFactory, boto3_client
+from collector.container import ClientFactory, MisconfiguredError, boto3_client, region_of, required
 from collector.log_line import log_line
-from collector.settings import MisconfiguredError
 
+from tray_app.core import session_record as record
 from tray_app.core.bounded import LONGEST_SESSION_MINUTES
-from tray_app.core.holds import Shared, function_sees
-from tray_app.core.session_record import (
-    ReadItem,
-    UnreadableItemError,
-    read_item,
-    record_key,
-    released_item,
-    write_item,
-)
+from tray_app.core.holds import SKEW_SECONDS as DEFAULT_CLOCK_SKEW_SECONDS
+from tray_app.core.holds import function_sees, held_to
 
-DEFAULT_CLOCK_SKEW_SECONDS = 180  # devices' clocks may be off by ±3 min (core/holds.py's too)
 WRITER = "off-switch"
+AGAIN = "run `pipeline-tray connect` again"
+CHANGED = "record changed meanwhile"
 
 
 @dataclass(frozen=True)
@@ -46,33 +38,21 @@ class Settings:
 
 def from_environment(env: Mapping[str, str]) -> Settings:
     """Read RULE_NAME, SESSION_TABLE, REGION and the optional CLOCK_SKEW_SECONDS."""
-    missing = [name for name in ("RULE_NAME", "SESSION_TABLE") if not env.get(name)]
-    if missing:
-        raise MisconfiguredError(
-            f"environment variable(s) {', '.join(missing)} not set on the off switch: "
-            "run `pipeline-tray connect` again"
-        )
-    return Settings(
-        rule=env["RULE_NAME"],
-        table=env["SESSION_TABLE"],
-        region=env.get("REGION") or env.get("AWS_REGION") or None,
-        skew=clock_skew(env.get("CLOCK_SKEW_SECONDS")),
-    )
+    rule, table = required(env, ("RULE_NAME", "SESSION_TABLE"), f"the off switch: {AGAIN}")
+    return Settings(rule, table, region_of(env), clock_skew(env.get("CLOCK_SKEW_SECONDS")))
 
 
 def clock_skew(raw: object) -> int:
     """CLOCK_SKEW_SECONDS as a whole number >= 0 (the default when unset)."""
     # str(): moto's CloudFormation passes a Number parameter's Ref through as a number.
     text = "" if raw is None else str(raw).strip()
-    if not text:
-        return DEFAULT_CLOCK_SKEW_SECONDS
-    if not text.isdigit():
+    if text and not text.isdigit():
         # Loud: a silently replaced margin could end sessions early.
         raise MisconfiguredError(
             f"CLOCK_SKEW_SECONDS must be a whole number of seconds >= 0, got {text!r}: "
-            "fix the off switch's environment or run `pipeline-tray connect` again"
+            f"fix the off switch's environment or {AGAIN}"
         )
-    return int(text)
+    return int(text) if text else DEFAULT_CLOCK_SKEW_SECONDS
 
 
 class Clients:
@@ -83,63 +63,51 @@ class Clients:
         self.events = factory("events", region)
 
 
-_CLIENTS: Clients | None = None
+_CLIENTS: list[Clients] = []  # one set per Lambda container
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:  # noqa: ANN401
     """Switch the rule off when its session has no live hold."""
-    global _CLIENTS  # noqa: PLW0603 - one set of clients per Lambda container
     settings = from_environment(os.environ)
-    if _CLIENTS is None:
-        _CLIENTS = Clients(settings.region)
-    return run(event, settings, _CLIENTS, now=time.time())
+    _CLIENTS[:] = _CLIENTS or [Clients(settings.region)]
+    return run(event, settings, _CLIENTS[0], now=time.time())
 
 
 def run(event: object, settings: Settings, clients: Clients, now: float) -> dict[str, Any]:
     """One run: read the record, decide, and prune and disable when nothing holds the rule."""
     facts: dict[str, Any] = {"rule": settings.rule}
     found, facts["record"] = _read(settings, clients)
-    deadline = _deadline(event)
-    if found is not None:
-        facts["live_holds"] = live_holds(found, now, settings.skew)
-    else:
+    # The tray's copy of the deadline in this target's input, when it is whole seconds.
+    deadline = event.get("session_deadline") if isinstance(event, dict) else None
+    if not isinstance(deadline, int) or isinstance(deadline, bool):
+        deadline = None
+    if found is None:
         facts["session_deadline"] = deadline
-    bounded = held_back(found, now, settings.skew) if found is not None else None
-    if found is not None and bounded is not None:
+    else:
+        facts["live_holds"] = live_holds(found, now, settings.skew)
+    bound = now + LONGEST_SESSION_MINUTES * 60 + settings.skew
+    if found is not None and (bounded := held_to(found.shared, bound)):
         # A hold beyond the longest session (a clock far ahead, a hand-made 1e100) is written
         # back held to that bound, once: from then on it lapses like any other.
         facts["held_back"] = [h.holder for h in found.shared.holds if h not in bounded.holds]
-        if not _put(
-            settings, clients, write_item(settings.rule, bounded, WRITER, now, found), found
-        ):
-            return _done(facts, off=False, reason="record changed meanwhile")
-        return _done(facts, off=False, reason="held a hold to the longest session")
+        item = record.write_item(settings.rule, bounded, WRITER, now, found)
+        held = _put(settings, clients, item, found)
+        return _done(facts, False, "held a hold to the longest session" if held else CHANGED)
     if not switches_off(found, deadline, now, settings.skew):
-        return _done(facts, off=False)
-    if found is not None and not _put(
-        settings, clients, released_item(settings.rule, found, WRITER, now), found
-    ):
-        # A join or a release since the read: never undo a join; whoever released switches
-        # the rule off, and the next run looks again.
-        return _done(facts, off=False, reason="record changed meanwhile")
+        return _done(facts, False)
+    # A join or a release since the read: never undo a join; whoever released switches the
+    # rule off, and the next run looks again.
+    if found is not None:
+        released = record.released_item(settings.rule, found, WRITER, now)
+        if not _put(settings, clients, released, found):
+            return _done(facts, False, CHANGED)
     clients.events.disable_rule(Name=settings.rule)
-    return _done(facts, off=True, reason="no live hold")
+    return _done(facts, True, "no live hold")
 
 
-def held_back(found: ReadItem, now: float, skew: int) -> Shared | None:
-    """The record with every hold that lapses beyond now + the longest session + the grace
-    held to that bound; None when no hold does."""
-    bound = now + LONGEST_SESSION_MINUTES * 60 + skew
-    if all(h.lapses <= bound for h in found.shared.holds):
-        return None
-    holds = tuple(
-        h if h.lapses <= bound else replace(h, ends=min(h.ends, bound), lapses=bound)
-        for h in found.shared.holds
-    )
-    return Shared(holds, found.shared.version + 1)
-
-
-def _put(settings: Settings, clients: Clients, item: dict[str, Any], found: ReadItem) -> bool:
+def _put(
+    settings: Settings, clients: Clients, item: dict[str, Any], found: record.ReadItem
+) -> bool:
     """Write `item` if the record is still at the version read; False when it changed."""
     try:
         clients.dynamodb.put_item(
@@ -156,13 +124,15 @@ def _put(settings: Settings, clients: Clients, item: dict[str, Any], found: Read
     return True
 
 
-def live_holds(found: ReadItem | None, now: float, skew: int) -> list[str]:
+def live_holds(found: record.ReadItem | None, now: float, skew: int) -> list[str]:
     """The holders the off switch counts as live (every hold gets the grace)."""
     holds = found.shared.holds if found is not None else ()
     return [h.holder for h in holds if function_sees(h, now, skew)]
 
 
-def switches_off(found: ReadItem | None, deadline: int | None, now: float, skew: int) -> bool:
+def switches_off(
+    found: record.ReadItem | None, deadline: int | None, now: float, skew: int
+) -> bool:
     """The decision: the record's holds when it could be read, else the deadline copy (a rule
     switched on by hand, with neither, is not ours to end)."""
     if found is not None:
@@ -170,12 +140,12 @@ def switches_off(found: ReadItem | None, deadline: int | None, now: float, skew:
     return deadline is not None and now >= deadline
 
 
-def _read(settings: Settings, clients: Clients) -> tuple[ReadItem | None, str]:
+def _read(settings: Settings, clients: Clients) -> tuple[record.ReadItem | None, str]:
     """The record and what the read found; None when there is none to go by."""
     try:
         answer = clients.dynamodb.get_item(
             TableName=settings.table,
-            Key=record_key(settings.rule),
+            Key=record.record_key(settings.rule),
             # A hold written just before this run must count.
             ConsistentRead=True,
         )
@@ -184,15 +154,9 @@ def _read(settings: Settings, clients: Clients) -> tuple[ReadItem | None, str]:
     if "Item" not in answer:
         return None, "missing"
     try:
-        return read_item(answer["Item"]), "found"
-    except UnreadableItemError as err:
+        return record.read_item(answer["Item"]), "found"
+    except record.UnreadableItemError as err:
         return None, f"unreadable: {err}"
-
-
-def _deadline(event: object) -> int | None:
-    """The tray's copy of the deadline in this target's input, when it is whole seconds."""
-    value = event.get("session_deadline") if isinstance(event, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _done(facts: dict[str, Any], off: bool, reason: str | None = None) -> dict[str, Any]:

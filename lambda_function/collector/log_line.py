@@ -1,7 +1,5 @@
 """One structured JSON line per run, on stdout, where Lambda sends it to CloudWatch Logs."""
 
-from __future__ import annotations
-
 import json
 import sys
 

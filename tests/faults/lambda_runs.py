@@ -10,8 +10,8 @@ from unittest.mock import patch
 
 import boto3
 import off_switch
-from collector.collect import handle
 from collector.container import Container
+from data_collector import handle
 
 from tests.aws_names import REGION, RULE
 from tests.lambda_context import LambdaContext

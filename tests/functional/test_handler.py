@@ -12,10 +12,9 @@ from typing import Any
 import boto3
 import data_collector
 import pytest
-from collector.collect import handle
-from collector.container import Container
-from collector.settings import MisconfiguredError
+from collector.container import Container, MisconfiguredError
 from collector.writer import WriteError
+from data_collector import handle
 from moto import mock_aws
 
 from tests.aws_names import REGION
@@ -170,8 +169,7 @@ def test_a_retried_delivery_never_adds_a_second_record(
     run(container, scheduled, request_id="req-2", now=NOW + 120)  # EventBridge redelivery
     assert pipeline.objects() == [first["s3_key"]]
     assert len(pipeline.items()) == 1
-    run(container, {}, request_id="direct-1")
-    run(container, {}, request_id="direct-1", now=NOW + 30)  # retry of a direct invoke
+    run(container, {}, request_id="direct-1")  # the tray's Invoke: synchronous, never retried
     assert len(pipeline.objects()) == 2 and len(pipeline.items()) == 2
 
 
@@ -250,23 +248,6 @@ def test_missing_environment_is_a_misconfiguration(
         run(Container(), {})
 
 
-def test_direct_invoke_retry_after_s3_failed_completes_under_the_first_key(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bucket = pipeline.names["bucket"]
-    pipeline.s3.delete_bucket(Bucket=bucket)
-    with pytest.raises(WriteError, match=r"s3: .*NoSuchBucket"):
-        run(Container(), {}, request_id="async-1", now=NOW)
-    (item,) = pipeline.items()  # DynamoDB went first and kept the first attempt's record
-    pipeline.s3.create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    retry = run(Container(), {}, request_id="async-1", now=NOW + 60)
-    assert retry["s3_key"] == item["s3_key"]["S"] == "metrics-2026-11-26-13-33-20-async-1.json"
-    assert pipeline.objects() == [retry["s3_key"]]
-    assert len(pipeline.items()) == 1
-
-
 def test_clients_can_be_injected(pipeline: Pipeline) -> None:
     made: list[str] = []
 
@@ -274,7 +255,7 @@ def test_clients_can_be_injected(pipeline: Pipeline) -> None:
         made.append(service)
         return boto3.client(service, region_name=region)  # type: ignore[call-overload]
 
-    injected = Container(clients={"s3": pipeline.s3}, client_factory=factory)
+    injected = Container(client_factory=factory)
     assert run(injected, {})["collected"] is True
-    assert made == ["dynamodb"]  # s3 was given
-    assert injected.s3 is pipeline.s3
+    assert run(injected, {})["collected"] is True
+    assert sorted(made) == ["dynamodb", "s3"]  # once each per container

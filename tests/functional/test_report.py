@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from collector.collect import handle
 from collector.container import Container
+from data_collector import handle
 
 from tests.aws_names import REGION
 from tests.lambda_context import LambdaContext

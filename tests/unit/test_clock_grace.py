@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from unittest.mock import create_autospec
 
-from off_switch import DEFAULT_CLOCK_SKEW_SECONDS
+import off_switch
 
 from tests.template_resources import default
 from tray_app.app import clock_grace, config
@@ -18,7 +18,7 @@ from tray_app.core.holds import SKEW_SECONDS
 def test_the_templates_default_is_the_functions_and_the_trays() -> None:
     assert (
         int(default("ClockSkewSeconds", SESSION_TEMPLATE))
-        == DEFAULT_CLOCK_SKEW_SECONDS
+        == off_switch.clock_skew(None)  # unset in the off switch's environment
         == SKEW_SECONDS
     )
     assert config.load({}, env={}).clock_skew_seconds == SKEW_SECONDS

@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from collector.event import BadEventError, Trigger, parse_event
+from collector.record import BadEventError, Trigger, parse_event
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 

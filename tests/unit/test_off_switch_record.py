@@ -10,7 +10,7 @@ from typing import Any
 
 import off_switch
 import pytest
-from collector.settings import MisconfiguredError
+from collector.container import MisconfiguredError
 
 from tray_app.core.holds import function_sees
 from tray_app.core.session_record import (

@@ -42,14 +42,14 @@ def test_cpu_percent(now: CpuTimes, previous: CpuTimes | None, expected: tuple[f
 @pytest.mark.skipif(sys.platform == "win32", reason="os.statvfs: the Lambda runs on Linux")
 def test_sample_reads_every_figure(tmp_path: Path) -> None:
     proc = fake_proc(tmp_path / "proc", "300 0 100 1500 100 0 0 0 0 0")
-    s = proc_sampler.sample(CpuTimes(busy=200, total=1000), proc=proc, disk_path=str(tmp_path))
-    assert s.cpu_percent == 20.0  # (400-200) / (2000-1000)
-    assert s.cpu_window == "since_previous"
-    assert s.memory_used_percent == 75.0  # (8_000_000 - 2_000_000) / 8_000_000
-    assert (s.load_1m, s.load_5m, s.load_15m) == (0.52, 0.34, 0.10)
-    assert s.uptime_seconds == 12345.67
-    assert 0.0 < s.tmp_disk_used_percent <= 100.0
-    assert s.cpu_times == CpuTimes(busy=400, total=2000)
+    s, times = proc_sampler.sample(CpuTimes(busy=200, total=1000), proc, str(tmp_path))
+    assert s["cpu_percent"] == 20.0  # (400-200) / (2000-1000)
+    assert s["cpu_window"] == "since_previous"
+    assert s["memory_used_percent"] == 75.0  # (8_000_000 - 2_000_000) / 8_000_000
+    assert (s["load_1m"], s["load_5m"], s["load_15m"]) == (0.52, 0.34, 0.10)
+    assert s["uptime_seconds"] == 12345.67
+    assert 0.0 < float(s["tmp_disk_used_percent"]) <= 100.0
+    assert times == CpuTimes(busy=400, total=2000)
 
 
 def test_meminfo_without_memavailable_uses_memfree(tmp_path: Path) -> None:
@@ -59,11 +59,11 @@ def test_meminfo_without_memavailable_uses_memfree(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="/proc: the Lambda runs on Linux")
 def test_the_real_proc_of_this_machine_gives_sane_figures() -> None:
-    first = proc_sampler.sample(None)
-    second = proc_sampler.sample(first.cpu_times)
-    assert first.cpu_window == "since_boot"
-    assert second.cpu_window in {"since_previous", "since_boot"}
-    for value in (first.cpu_percent, first.memory_used_percent, first.tmp_disk_used_percent):
-        assert 0.0 <= value <= 100.0
-    assert first.uptime_seconds > 0
-    assert first.load_1m >= 0
+    first, times = proc_sampler.sample(None)
+    second, _ = proc_sampler.sample(times)
+    assert first["cpu_window"] == "since_boot"
+    assert second["cpu_window"] in {"since_previous", "since_boot"}
+    for name in ("cpu_percent", "memory_used_percent", "tmp_disk_used_percent"):
+        assert 0.0 <= float(first[name]) <= 100.0
+    assert float(first["uptime_seconds"]) > 0
+    assert float(first["load_1m"]) >= 0

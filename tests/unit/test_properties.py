@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from collector.event import BadEventError, parse_event
+from collector.record import BadEventError, parse_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

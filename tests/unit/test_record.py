@@ -2,34 +2,25 @@ import json
 import re
 from datetime import UTC, datetime
 
-from collector.event import Trigger
-from collector.proc_sampler import CpuTimes, Sample
-from collector.record import (
-    TTL_SECONDS,
-    Invocation,
-    build_record,
-    collection_id,
-    collection_time,
-    dynamodb_item,
-    record_from_item,
-    s3_body,
-    s3_key,
-)
+from collector.record import TTL_SECONDS, Trigger, build_record, dynamodb_item, s3_body
 
-SAMPLE = Sample(
-    cpu_percent=3.25,
-    cpu_window="since_boot",
-    memory_used_percent=41.5,
-    load_1m=0.5,
-    load_5m=0.25,
-    load_15m=0.0,
-    tmp_disk_used_percent=1.2,
-    uptime_seconds=100.5,
-    cpu_times=CpuTimes(1, 2),
-)
-INVOCATION = Invocation(
-    "data-collector", "$LATEST", "req-1", cold_start=True, remaining_time_ms=59000
-)
+FIGURES = {
+    "cpu_percent": 3.25,
+    "cpu_window": "since_boot",
+    "memory_used_percent": 41.5,
+    "load_1m": 0.5,
+    "load_5m": 0.25,
+    "load_15m": 0.0,
+    "tmp_disk_used_percent": 1.2,
+    "uptime_seconds": 100.5,
+}
+INVOCATION = {
+    "function_name": "data-collector",
+    "function_version": "$LATEST",
+    "request_id": "req-1",
+    "cold_start": True,
+    "remaining_time_ms": 59000,
+}
 SCHEDULED = Trigger(
     scheduled_time=datetime(2026, 11, 26, 13, 55, 0, tzinfo=UTC),
     event_id="evt-1",
@@ -39,27 +30,30 @@ DIRECT = Trigger(None, None, None)
 NOW = datetime(2026, 11, 26, 14, 0, 7, tzinfo=UTC).timestamp() + 0.9
 
 
+def key_of(trigger: Trigger) -> tuple[str, int, str]:
+    record = build_record(trigger, FIGURES, INVOCATION, NOW)
+    return record["collection_id"], record["timestamp"], record["s3_key"]
+
+
 def test_scheduled_runs_use_the_schedule_time_and_event_id() -> None:
-    assert collection_time(SCHEDULED, NOW) == datetime(2026, 11, 26, 13, 55, tzinfo=UTC)
-    assert collection_id(SCHEDULED, "req-1") == "evt-1"
+    stamp = int(datetime(2026, 11, 26, 13, 55, tzinfo=UTC).timestamp())
+    assert key_of(SCHEDULED) == ("evt-1", stamp, "metrics-2026-11-26-13-55-00-evt-1.json")
 
 
 def test_direct_runs_use_now_and_the_request_id() -> None:
-    assert collection_time(DIRECT, NOW) == datetime(2026, 11, 26, 14, 0, 7, tzinfo=UTC)
-    assert collection_id(DIRECT, "req-1") == "req-1"
-    event_id_without_time = Trigger(None, "evt-1", None)
-    assert collection_id(event_id_without_time, "req-1") == "req-1"
+    stamp = int(datetime(2026, 11, 26, 14, 0, 7, tzinfo=UTC).timestamp())
+    assert key_of(DIRECT) == ("req-1", stamp, "metrics-2026-11-26-14-00-07-req-1.json")
+    assert key_of(Trigger(None, "evt-1", None))[0] == "req-1"  # an id without a time
 
 
-def test_s3_key_follows_the_seed_pattern_and_keeps_ids_apart() -> None:
-    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert s3_key(when, "abc") == "metrics-2026-01-02-03-04-05-abc.json"
-    assert s3_key(when, "abc") != s3_key(when, "abd")
-    assert re.fullmatch(r"metrics-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-.+\.json", s3_key(when, "x"))
+def test_s3_keys_follow_the_seed_pattern_and_keep_ids_apart() -> None:
+    other = Trigger(SCHEDULED.scheduled_time, "evt-2", None)
+    assert key_of(SCHEDULED)[2] != key_of(other)[2]
+    assert re.fullmatch(r"metrics-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-.+\.json", key_of(other)[2])
 
 
 def test_record_schema() -> None:
-    record = build_record(SCHEDULED, SAMPLE, INVOCATION, NOW)
+    record = build_record(SCHEDULED, FIGURES, INVOCATION, NOW)
     stamp = int(datetime(2026, 11, 26, 13, 55, tzinfo=UTC).timestamp())
     assert record == {
         "collection_id": "evt-1",
@@ -87,7 +81,7 @@ def test_record_schema() -> None:
 
 
 def test_dynamodb_item_types() -> None:
-    record = build_record(DIRECT, SAMPLE, INVOCATION, NOW)
+    record = build_record(DIRECT, FIGURES, INVOCATION, NOW)
     item = dynamodb_item(record)
     assert item["timestamp"] == {"N": str(int(NOW))}
     assert item["timestamp_iso"] == {"S": "2026-11-26T14:00:07Z"}
@@ -103,11 +97,5 @@ def test_dynamodb_item_leaves_out_values_dynamodb_cannot_hold() -> None:
 
 
 def test_s3_body_is_the_record_as_json() -> None:
-    record = build_record(SCHEDULED, SAMPLE, INVOCATION, NOW)
+    record = build_record(SCHEDULED, FIGURES, INVOCATION, NOW)
     assert json.loads(s3_body(record)) == record
-
-
-def test_a_record_survives_the_trip_through_dynamodb() -> None:
-    record = build_record(DIRECT, SAMPLE, INVOCATION, NOW)
-    stored = {k: v for k, v in record.items() if v is not None}
-    assert record_from_item(dynamodb_item(record)) == stored

@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-# The clock difference between devices we must tolerate: the tray's one default (the function's
-# is collector/settings.py's, template.yaml's ClockSkewSeconds the deployed one; a test keeps the
-# three equal). A running tray uses the function's configured value when it can read it.
+# The clock difference between devices we must tolerate: the one default of the tray and of the
+# off switch (session-control.yaml's ClockSkewSeconds is the deployed one, kept equal by a
+# test). A running tray uses the value the off switch is configured with.
 SKEW_SECONDS = 180
 
 
@@ -87,8 +87,7 @@ def others(shared: Shared, now: float, judge: Judge) -> tuple[Hold, ...]:
 
 
 def function_sees(hold: Hold, now: float, skew: int) -> bool:
-    """The function's rule (collector/holds.py `is_live`): every hold gets the grace, since the
-    function's clock is no device's."""
+    """The off switch's rule: every hold gets the grace, since its clock is no device's."""
     return now < hold.lapses + skew
 
 
@@ -104,6 +103,17 @@ def event_deadline(shared: Shared, now: float, skew: int = SKEW_SECONDS) -> int 
     the event's copy never ends a session the holds still keep)."""
     deadline = function_deadline(shared, now, skew)
     return None if deadline is None else math.ceil(deadline)
+
+
+def held_to(shared: Shared, bound: float) -> Shared | None:
+    """The record with every hold lapsing after `bound` held to it; None when none does."""
+    if all(h.lapses <= bound for h in shared.holds):
+        return None
+    holds = tuple(
+        h if h.lapses <= bound else replace(h, ends=min(h.ends, bound), lapses=bound)
+        for h in shared.holds
+    )
+    return Shared(holds, shared.version + 1)
 
 
 def hold_for(holder: str, name: str, ends: float, now: float, lapse_seconds: int | None) -> Hold:

@@ -187,10 +187,11 @@ def _bind(
         settings = off_switch.from_environment(environment)
         clients = off_switch.Clients(settings.region, client)
         return lambda event, _context: off_switch.run(event, settings, clients, now=time.time())
-    from collector import collect, container  # noqa: PLC0415
+    import data_collector  # noqa: PLC0415
+    from collector.container import Container  # noqa: PLC0415
 
-    made = container.Container(environment=environment, client_factory=client)
-    return lambda event, context: collect.handle(event, context, made, now=time.time())
+    made = Container(environment=environment, client_factory=client)
+    return lambda event, context: data_collector.handle(event, context, made, now=time.time())
 
 
 def _reply(
