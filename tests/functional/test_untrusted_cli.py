@@ -7,19 +7,27 @@ terminal escapes and bidi overrides; a --verbose run with a session token; state
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import boto3
 import pytest
 
 from tests.aws_names import REGION, RULE
+from tests.faults.lambda_runs import off_switch_run
 from tests.functional.function_grace import put_cli_hold
 from tests.functional.test_session_cli import cli
+from tests.required_tools import require_tools
 from tests.tray_process import Tray
+from tray_app.core.bounded import LONGEST_SESSION_MINUTES
+from tray_app.core.holds import SKEW_SECONDS
 
 pytestmark = pytest.mark.functional
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\u202elaptop"
@@ -73,6 +81,45 @@ def test_a_wrong_clock_and_an_escape_laden_name_are_shown_bounded_and_clean(
     as_json = cli(endpoint, "status", "--json", env=state)
     assert as_json.returncode == 0, as_json.stderr  # no OverflowError formatting 1e100
     assert not set(as_json.stdout) & (CONTROLS | BIDI) - {"\n"}  # JSON escapes them itself
+
+
+def test_a_device_a_century_ahead_is_held_to_the_bound_by_the_others_and_the_off_switch(
+    endpoint: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    require_tools(("faketime",), "libfaketime", "apt-get install faketime")
+    ahead = {"HOME": str(tmp_path / "ahead"), "PIPELINE_TRAY_DEVICE_NAME": "ahead"}
+    started = subprocess.run(
+        [
+            *("faketime", "+100 years", sys.executable, "-m", "tray_app"),
+            *("--endpoint-url", endpoint, "--region", REGION, "start", "--minutes", "30"),
+        ],
+        env={**os.environ, **ahead, "XDG_STATE_HOME": str(tmp_path / "ahead" / "state")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 0, started.stderr
+    now = time.time()
+
+    here = {"HOME": str(tmp_path / "here"), "XDG_STATE_HOME": str(tmp_path / "here" / "state")}
+    done = cli(endpoint, "status", "--json", env=here)
+    assert done.returncode == 0, done.stderr
+    (hold,) = json.loads(done.stdout)["holds"]
+    ends = datetime.fromisoformat(hold["ends"]).timestamp()
+    bound = time.time() + LONGEST_SESSION_MINUTES * 60 + SKEW_SECONDS
+    assert now + LONGEST_SESSION_MINUTES * 60 <= ends <= bound  # not 2126
+    said = cli(endpoint, "status", env=here)
+    assert said.returncode == 0 and said.stdout.count("its clock is wrong") == 1, said.stdout
+
+    # The off switch writes the hold back held to its bound once, then ends it there.
+    first = off_switch_run(endpoint, at=now)
+    assert (first["rule_disabled"], len(first["held_back"])) == (False, 1)
+    assert off_switch_run(endpoint, at=bound - 60)["rule_disabled"] is False
+    assert off_switch_run(endpoint, at=bound + 300)["rule_disabled"] is True
+    assert boto3.client("events", region_name=REGION).describe_rule(Name=RULE)["State"] == (
+        "DISABLED"
+    )
 
 
 def test_latest_prints_the_records_text_clean(

@@ -89,8 +89,13 @@ def status(
     # Nothing to judge without holds: `status` of an idle pipeline reads nothing more.
     settings = _settings(config, _grace(pipeline, config) if shared.holds else None)
     held = holds.live(shared, now, settings.judge)
+    # A hold from a clock far ahead counts, and is printed, as ending at the longest session.
+    bound = holds.Shared(
+        tuple(status_text.held_to_bound(h, now, settings.judge) for h in shared.holds)
+    )
+    shown = holds.live(bound, now, settings.judge)
     deadline = (
-        holds.function_deadline(shared, now, settings.skew_seconds)
+        holds.function_deadline(bound, now, settings.skew_seconds)
         if held
         else pipeline.session_deadline()
         if enabled
@@ -112,7 +117,7 @@ def status(
                             "ends": status_text.iso_utc(h.ends),
                             "heartbeat": h.heartbeat,
                         }
-                        for h in held
+                        for h in shown
                     ],
                 }
             ),
