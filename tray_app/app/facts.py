@@ -19,7 +19,8 @@ from tray_app.app.private_files import private_dir, write_private
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.aws.pipeline import Pipeline
-from tray_app.core import sparkline, status_text
+from tray_app.core import status_text
+from tray_app.core.chart_geometry import SPARK_LENGTH, sparkline
 from tray_app.core.errors import AwsError
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts
@@ -108,15 +109,15 @@ class TrayFacts:
     def refresh_latest(self) -> None:
         """Read the newest record (on the AWS worker)."""
         try:
-            # One Query for the line and its sparkline: the newest SPARK records.
-            recent, error = self._pipeline.recent_metrics(sparkline.LENGTH), None
+            # One Query for the line and its sparkline: the newest SPARK_LENGTH records.
+            recent, error = self._pipeline.recent_metrics(SPARK_LENGTH), None
         except AwsError as err:
             recent, error = [], f"unavailable ({err})"
         latest = recent[0] if recent else None
         cpu = [_cpu(r) for r in reversed(recent)]
         with self._lock:
             self._latest, self._latest_error = latest, error
-            self._spark = sparkline.sparkline(cpu) if len(recent) > 1 else ""
+            self._spark = sparkline(cpu) if len(recent) > 1 else ""
         self._tell_if_stale(latest)
         self._on_change()
 
