@@ -42,10 +42,10 @@ from tests.template_resources import (  # noqa: E402
 )
 from tray_app.app import config  # noqa: E402
 from tray_app.app.executor import Executor  # noqa: E402
+from tray_app.app.state_files import estimated_cost_usd  # noqa: E402
 from tray_app.aws.client_session import AwsSession  # noqa: E402
 from tray_app.aws.holds_store import HoldStore  # noqa: E402
 from tray_app.aws.pipeline import Pipeline  # noqa: E402
-from tray_app.core import pricing  # noqa: E402
 from tray_app.core.events import AWS_ACTIONS, Event, Failed, StartRequested, Tick  # noqa: E402
 from tray_app.core.machine import Settings, State, step  # noqa: E402
 
@@ -280,10 +280,10 @@ def main() -> int:
     p9("(a) idle, no session      ", idle, item_bytes, "  (target 0: P6)")
     held = p9("(b) holding, user active  ", studying, item_bytes)
     followed = p9("(c) following laptop's    ", follower, item_bytes)
-    lambda_hour = pricing.estimated_cost_usd(12)
+    lambda_hour = estimated_cost_usd(12)
     print(
         f"   (b) is one 60-min session from its Join to its timer's Leave. Reference: the rule's "
-        f"12 function runs an hour cost ${lambda_hour:.7f} in Lambda alone (core/pricing.py): "
+        f"12 function runs an hour cost ${lambda_hour:.7f} in Lambda alone (app/state_files.py): "
         f"(b) {held / lambda_hour:.1f}x, (c) {followed / lambda_hour:.1f}x that"
     )
     moto_get = studying.units.get("GetItem", 0) / max(1, studying.calls["dynamodb.GetItem"])

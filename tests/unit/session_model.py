@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tray_app.app.executor import plan
 from tray_app.core import holds
 from tray_app.core.events import (
     SHARE_ACTIONS,
@@ -22,7 +23,6 @@ from tray_app.core.events import (
     Polled,
 )
 from tray_app.core.holds import Hold, Judge, Shared
-from tray_app.core.share_plan import plan
 
 
 @dataclass

@@ -1,11 +1,10 @@
-"""Rules that moved into the core: stale metrics and which session length applies."""
+"""The tray facts' rules: stale metrics and which session length applies."""
 
 from __future__ import annotations
 
 import pytest
 
-from tray_app.core.freshness import expects_fresh, is_stale, stale_during_session
-from tray_app.core.session_length import session_minutes
+from tray_app.app.facts import expects_fresh, is_stale, session_minutes, stale_during_session
 from tray_app.core.state import Ours, Phase, State
 
 T0 = 1_800_000_000.0

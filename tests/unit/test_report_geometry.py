@@ -10,7 +10,6 @@ import pytest
 
 from tray_app.core import chart_geometry as geo
 from tray_app.core import report_model
-from tray_app.core.sparkline import sparkline
 
 DAY = 86_400
 MIDNIGHT = 1_795_824_000.0  # 2026-11-28 00:00 UTC
@@ -110,4 +109,4 @@ def test_the_model_splits_study_time_by_day_and_counts_where_sessions_started() 
     ],
 )
 def test_sparkline(values: list[float | None], line: str) -> None:
-    assert sparkline(values) == line
+    assert geo.sparkline(values) == line

@@ -4,18 +4,15 @@ are the phases its handlers really reach."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
+from scripts.session_diagram import BEGIN, END, PAGE, edges, mermaid, with_diagram
 from tests.unit.test_session import T0, TRAY
 from tray_app.core.events import Toggle, Unexpected
 from tray_app.core.machine import TRANSITIONS, IllegalTransitionError, Phase, State, step
-from tray_app.core.machine_diagram import BEGIN, END, edges, mermaid, with_diagram
 from tray_app.core.requests import toggle
 from tray_app.core.state import go
-
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "design" / "session-core.md"
 
 
 def test_the_page_shows_the_diagram_of_the_current_table() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tray_app.core.auto_off_warnings import EXTEND
 from tray_app.core.events import (
     Action,
     Done,
@@ -15,6 +14,7 @@ from tray_app.core.events import (
     Tick,
 )
 from tray_app.core.machine import Phase, Settings, State, step
+from tray_app.core.ticks import EXTEND
 
 T0 = 1_800_000_000.0
 TRAY = Settings(session_minutes=60, idle_minutes=15, poll_seconds=30, holder="desk")

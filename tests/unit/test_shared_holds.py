@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tray_app.app.executor import plan
 from tray_app.core import holds
 from tray_app.core.events import Adopt, Beat, EndAll, Expire, Join, Leave
 from tray_app.core.holds import Hold, Judge, Shared
-from tray_app.core.share_plan import plan
 
 T0 = 1_800_000_000
 DESK = Judge("desk")

@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.app.state_files import StateFiles
-from tray_app.core.pricing import estimated_cost_usd
+from tray_app.app.state_files import StateFiles, estimated_cost_usd
 from tray_app.desktop.instance_lock import AlreadyRunningError, InstanceLock
 
 

@@ -10,7 +10,7 @@ import pytest
 from tray_app.app.facts import TrayFacts
 from tray_app.app.runner import Runner
 from tray_app.commands.tray_actions import TrayActions
-from tray_app.core.auto_off_warnings import EXTEND
+from tray_app.core.ticks import EXTEND
 from tray_app.core.user_actions import (
     PANEL_HELP,
     PANEL_KEYS,

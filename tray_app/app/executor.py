@@ -1,4 +1,5 @@
-"""Carry out one AWS action of the session core and report its outcome as the next event."""
+"""Carry out one AWS action of the session core and report its outcome as the next event; a
+change of the shared session is planned here too (`plan`)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,23 @@ from tray_app.core import holds
 from tray_app.core.errors import AwsError, NotConnectedError, NotFoundError
 from tray_app.core.events import (
     SHARE_ACTIONS,
+    Adopt,
     AwsAction,
+    Beat,
     Disable,
     Done,
     EndAll,
     Event,
+    Expire,
     Failed,
     Invoke,
     Join,
+    Leave,
     Poll,
     Polled,
     ShareAction,
 )
-from tray_app.core.holds import Judge, Shared
-from tray_app.core.share_plan import plan
+from tray_app.core.holds import Change, Judge, Shared
 
 log = logging.getLogger(__name__)
 CONVERGE_ROUNDS = 3
@@ -123,6 +127,23 @@ class Executor:
                 applied = want
             after = latest
         return after
+
+
+def plan(action: ShareAction, shared: Shared, now: float, judge: Judge) -> Change | None:
+    """The change `action` makes to `shared`, or None when it must not be written. Pure."""
+    if isinstance(action, Join):
+        return holds.join(shared, action.hold, now, judge)
+    if isinstance(action, Beat):
+        return holds.beat(shared, action.holder, action.lapses, now, judge)
+    if isinstance(action, Leave):
+        return holds.leave(shared, action.holder, now, judge)
+    if isinstance(action, EndAll):
+        return holds.end_all(shared)
+    if isinstance(action, Adopt):
+        return holds.adopt(shared, action.hold, now, judge)
+    if isinstance(action, Expire):
+        return holds.expire(shared, now, judge)
+    raise TypeError(f"not a change of the shared session: {action!r}")
 
 
 def invoke_summary(result: InvokeResult) -> str:

@@ -1,4 +1,5 @@
-"""What the tray menu shows beside the session: latest metric, this week's history, preferences.
+"""What the tray menu shows beside the session: latest metric (and when it is stale), this week's
+history, preferences (and which session length wins over the one remembered).
 
 Reading those costs AWS calls or file reads, so they are cached and refreshed when something
 happened (a session started or ended, an invoke), or every few minutes during a session.
@@ -18,7 +19,8 @@ from tray_app.app.private_files import private_dir, write_private
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles
 from tray_app.aws.pipeline import Pipeline
-from tray_app.core import freshness, sparkline, status_text
+from tray_app.core import status_text
+from tray_app.core.chart_geometry import SPARK_LENGTH, sparkline
 from tray_app.core.errors import AwsError
 from tray_app.core.machine import Phase, State
 from tray_app.core.menu_model import Facts
@@ -26,7 +28,8 @@ from tray_app.core.ports import Notifier
 from tray_app.core.resolved_config import Config
 from tray_app.desktop.local_zone import LOCAL
 
-REFRESH_SECONDS = freshness.PERIOD_SECONDS  # newer data cannot exist sooner
+PERIOD_SECONDS = 300  # the schedule's period: a newer record cannot exist sooner
+STALE_AFTER_SECONDS = 2 * PERIOD_SECONDS  # one missed collection is a fluke; two is a fault
 PREFERENCES = "preferences.json"
 
 
@@ -71,7 +74,7 @@ class TrayFacts:
         state = self._runner.state
         now = self._runner.clock()
         line = error or status_text.metric_line(latest, now)
-        if state.phase is Phase.ON and latest and freshness.is_stale(_stamp(latest), now):
+        if state.phase is Phase.ON and latest and is_stale(_stamp(latest), now):
             line += " (stale)"
         if spark and not error:
             line += f" · CPU {spark}"
@@ -98,7 +101,7 @@ class TrayFacts:
         # A session of ours ended (the rule went off, or we left one others still hold).
         if (phase is not Phase.OFF and state.phase is Phase.OFF) or (holding and not state.holding):
             self._runner.submit(self._reload_history)
-        due = state.phase is Phase.ON and now - self._fetched_at >= REFRESH_SECONDS
+        due = state.phase is Phase.ON and now - self._fetched_at >= PERIOD_SECONDS
         if due or state.ours.invocations != invocations or self._fetched_at == 0.0:
             self._fetched_at = now
             self._runner.submit(self.refresh_latest)
@@ -106,22 +109,22 @@ class TrayFacts:
     def refresh_latest(self) -> None:
         """Read the newest record (on the AWS worker)."""
         try:
-            # One Query for the line and its sparkline: the newest SPARK records.
-            recent, error = self._pipeline.recent_metrics(sparkline.LENGTH), None
+            # One Query for the line and its sparkline: the newest SPARK_LENGTH records.
+            recent, error = self._pipeline.recent_metrics(SPARK_LENGTH), None
         except AwsError as err:
             recent, error = [], f"unavailable ({err})"
         latest = recent[0] if recent else None
         cpu = [_cpu(r) for r in reversed(recent)]
         with self._lock:
             self._latest, self._latest_error = latest, error
-            self._spark = sparkline.sparkline(cpu) if len(recent) > 1 else ""
+            self._spark = sparkline(cpu) if len(recent) > 1 else ""
         self._tell_if_stale(latest)
         self._on_change()
 
     def _tell_if_stale(self, latest: dict[str, Any] | None) -> None:
         state, now = self._runner.state, self._runner.clock()
         stamp = None if latest is None else _stamp(latest)
-        stale = freshness.stale_during_session(state, stamp, now, found=latest is not None)
+        stale = stale_during_session(state, stamp, now, found=latest is not None)
         if stale and not self._stale_told and self._notifier is not None:
             self._notifier.notify(
                 "Metrics are stale",
@@ -156,6 +159,36 @@ def saved_length(files: StateFiles) -> int | None:
     except (OSError, ValueError, AttributeError):
         return None
     return value if isinstance(value, int) and value > 0 else None
+
+
+def session_minutes(configured: int, configured_from: str, remembered: int | None) -> int:
+    """The length to use. `configured_from` is where the configured value came from ("flag …",
+    "env …", "file …" or "default"): a value someone set explicitly wins over the menu's
+    remembered choice, which wins over the default."""
+    if configured_from == "default" and remembered is not None:
+        return remembered
+    return configured
+
+
+def is_stale(stamp: float | None, now: float) -> bool:
+    """True when a record made at `stamp` is older than two periods (None: no record)."""
+    return stamp is not None and now - stamp > STALE_AFTER_SECONDS
+
+
+def expects_fresh(state: State, now: float) -> bool:
+    """True while a session of ours has run long enough for the function to have written a
+    record since it started (a new session starts with the last one's old record)."""
+    return (
+        state.phase is Phase.ON
+        and state.ours.started_at is not None
+        and now - state.ours.started_at > STALE_AFTER_SECONDS
+    )
+
+
+def stale_during_session(state: State, stamp: float | None, now: float, found: bool) -> bool:
+    """True when a running session should have seen a newer record: none was `found`, or the
+    newest is stale."""
+    return expects_fresh(state, now) and (not found or is_stale(stamp, now))
 
 
 def _cpu(record: dict[str, Any]) -> float | None:

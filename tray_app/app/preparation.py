@@ -30,11 +30,6 @@ class Preparation:
         self._ready, self._failed = ready, failed
         self._thread.start()
 
-    def run_here(self) -> None:
-        """Do the work on this thread (no view to show meanwhile); failures raise."""
-        self._work()
-        self._notice = None
-
     def _run(self) -> None:
         try:
             self._work()

@@ -10,8 +10,14 @@ from html import escape
 
 from tray_app import APP_NAME
 from tray_app.app import report_svg
+from tray_app.app.state_files import (
+    MEMORY_GB,
+    PRICE_PER_GB_SECOND_USD,
+    PRICE_PER_REQUEST_USD,
+    SECONDS_PER_RUN,
+    estimated_cost_usd,
+)
 from tray_app.core import chart_geometry as geo
-from tray_app.core import pricing
 from tray_app.core.report_model import Report, Sample
 from tray_app.core.status_text import duration
 
@@ -154,12 +160,12 @@ def _study_section(report: Report, days: int) -> list[str]:
 
 
 def _prices() -> str:
-    per_run = pricing.estimated_cost_usd(1_000_000) / 1_000_000
+    per_run = estimated_cost_usd(1_000_000) / 1_000_000
     return (
         '<p class="muted">Prices used: AWS Lambda on x86 in eu-west-1 (the same as us-east-1), '
-        f"${pricing.PRICE_PER_REQUEST_USD * 1e6:.2f} per million requests and "
-        f"${pricing.PRICE_PER_GB_SECOND_USD:.10f} per GB-second, at "
-        f"{pricing.MEMORY_GB * 1024:.0f} MB and the seed's measured {pricing.SECONDS_PER_RUN} s "
+        f"${PRICE_PER_REQUEST_USD * 1e6:.2f} per million requests and "
+        f"${PRICE_PER_GB_SECOND_USD:.10f} per GB-second, at "
+        f"{MEMORY_GB * 1024:.0f} MB and the seed's measured {SECONDS_PER_RUN} s "
         f"per run: ${per_run:.9f} per run, one run per 5 minutes of study plus each invoke, "
         "before the free tier. Source: aws.amazon.com/lambda/pricing. DynamoDB and S3 writes "
         "are a few millionths of a dollar more per day.</p>"

@@ -112,10 +112,6 @@ class Runner:
         """Start a session (None: the configured length)."""
         self.post(StartRequested(self.clock(), minutes))
 
-    def stop_session(self) -> None:
-        """End the session now."""
-        self.post(StopRequested(self.clock(), "user"))
-
     def extend(self, minutes: int = 30) -> None:
         """Push the session's end back."""
         self.post(ExtendRequested(self.clock(), minutes))

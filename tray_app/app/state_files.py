@@ -18,12 +18,24 @@ import platformdirs
 
 from tray_app import APP_NAME
 from tray_app.app.private_files import open_private, private_dir, write_private
-from tray_app.core.pricing import estimated_cost_usd
 
 log = logging.getLogger(__name__)
 PENDING_STOP = "pending-stop"
 HISTORY = "history.jsonl"
 CLI_SESSION = "cli-session.json"  # when this machine's CLI started its session, until it stops
+
+# What a history entry's cost is estimated from: AWS's published Lambda prices (x86; eu-west-1 =
+# us-east-1) and the seed's measurements. The report names them.
+PRICE_PER_REQUEST_USD = 0.20 / 1_000_000
+PRICE_PER_GB_SECOND_USD = 0.0000166667
+MEMORY_GB = 128 / 1024  # the function's memory size
+SECONDS_PER_RUN = 0.344  # the seed's measured average duration
+
+
+def estimated_cost_usd(invocations: int) -> float:
+    """What `invocations` runs cost before the free tier (requests + duration x memory)."""
+    per_run = PRICE_PER_REQUEST_USD + SECONDS_PER_RUN * MEMORY_GB * PRICE_PER_GB_SECOND_USD
+    return round(invocations * per_run, 8)
 
 
 def default_state_dir() -> Path:

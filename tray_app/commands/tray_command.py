@@ -16,7 +16,7 @@ from tray_app import APP_NAME
 from tray_app.app import clock_grace
 from tray_app.app.device import tray_identity
 from tray_app.app.executor import Executor
-from tray_app.app.facts import TrayFacts, saved_length
+from tray_app.app.facts import TrayFacts, saved_length, session_minutes
 from tray_app.app.preparation import Preparation
 from tray_app.app.runner import Runner
 from tray_app.app.state_files import StateFiles, default_state_dir
@@ -29,7 +29,7 @@ from tray_app.commands.guardian_link import GuardianLink
 from tray_app.commands.guardian_protocol import kept_of
 from tray_app.commands.tray_actions import TrayActions
 from tray_app.commands.tray_lifecycle import TrayLifecycle
-from tray_app.core import session_length, status_text
+from tray_app.core import status_text
 from tray_app.core.errors import AwsError, PipelineTrayError
 from tray_app.core.machine import Settings, State
 from tray_app.core.menu_model import Facts
@@ -90,7 +90,7 @@ class TrayApp:
         self.view = None if terminal else tray_view(self._facts, self._perform, out)
         me = tray_identity(self.files.directory, config.device_name)
         settings = Settings(
-            session_minutes=session_length.session_minutes(
+            session_minutes=session_minutes(
                 config.session_minutes,
                 config.origin.get("session_minutes", "default"),
                 saved_length(self.files),

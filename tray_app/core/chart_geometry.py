@@ -1,5 +1,6 @@
 """Where the report's chart marks go: nice axis maxima, bars, a line's points, session bands.
-Numbers only (the page turns them into SVG). Pure."""
+Numbers only (the page turns them into SVG); and the menu's sparkline, a chart in characters.
+Pure."""
 
 from __future__ import annotations
 
@@ -83,3 +84,22 @@ def bands(spans: Sequence[tuple[float, float]], frame: TimeFrame) -> list[Box]:
             x = frame.x_of(lo)
             boxes.append(Box(x, 0.0, frame.x_of(hi) - x, frame.height))
     return boxes
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+SPARK_LENGTH = 12  # values shown: an hour of collections at one every 5 minutes
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One character per value, oldest first, scaled between the values' min and max; a
+    missing value is a space. Flat data sits at the lowest bar."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+    top = len(SPARK_BARS) - 1
+    return "".join(
+        " " if v is None else SPARK_BARS[0 if span == 0 else round((v - low) / span * top)]
+        for v in values
+    )

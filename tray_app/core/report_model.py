@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-DAY_SECONDS = 86_400
-
 
 @dataclass(frozen=True)
 class Session:
