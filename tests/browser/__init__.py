@@ -1,1 +1,1 @@
-"""Pages rendered in a real headless Chromium, driven over the DevTools protocol."""
+"""Pages rendered in Debian's headless Chromium, driven by Playwright."""

@@ -20,7 +20,7 @@ from typing import Any
 from PIL import Image
 
 from tests.aws_names import REGION
-from tests.browser.cdp import chromium
+from tests.browser.chromium import chromium, watched_page
 from tests.emulator_process import emulator_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,9 +88,9 @@ def main() -> int:
         settings = config.load({"region": REGION}, env={})
         page = Path(state) / "report.html"
         write_report(settings, 7, page, now=NOW, tz=UTC)
-        with chromium() as browser:
-            browser.open(page.as_uri(), "light", width=1000)
-            shot = Image.open(io.BytesIO(browser.screenshot())).convert("RGB")
+        with chromium() as browser, watched_page(browser) as tab:
+            tab.open(page.as_uri(), "light", width=1000)
+            shot = Image.open(io.BytesIO(tab.screenshot())).convert("RGB")
     # 256 colours are plenty for flat bars, lines and text, and a third of the bytes
     shot.quantize(256, method=Image.Quantize.FASTOCTREE).save(output, optimize=True)
     print(

@@ -4,13 +4,12 @@ page without its dark look. Without these a browser that reported nothing would 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.cdp import Browser, chromium
-from tests.browser.test_report_page import DAYS, METRICS, check_page, require_chromium
+from tests.browser.chromium import WatchedPage
+from tests.browser.test_report_page import DAYS, METRICS, check_page
 
 pytestmark = pytest.mark.browser
 POINTS = 12
@@ -64,15 +63,8 @@ def contract_page(*, dark: bool = True) -> str:
     )
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with chromium() as opened:
-        yield opened
-
-
 def test_the_harness_sees_requests_references_console_messages_and_exceptions(
-    browser: Browser, tmp_path: Path
+    watched: WatchedPage, tmp_path: Path
 ) -> None:
     page = tmp_path / "faults.html"
     page.write_text(
@@ -80,26 +72,26 @@ def test_the_harness_sees_requests_references_console_messages_and_exceptions(
         '<img alt="" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
         '<script>console.error("broken"); throw new Error("bang")</script></body></html>'
     )
-    browser.open(page.as_uri(), "light")
-    assert browser.requests() == [page.as_uri(), "http://127.0.0.1:9/x.png"]  # not the data:
-    assert [r.split("=", 1)[1][:10] for r in browser.references()] == [
+    watched.open(page.as_uri(), "light")
+    assert watched.requests() == [page.as_uri(), "http://127.0.0.1:9/x.png"]  # not the data:
+    assert [r.split("=", 1)[1][:10] for r in watched.references()] == [
         "http://127",
         "data:image",
     ]
-    found = browser.problems()
+    found = watched.problems()
     assert any(p.startswith("console.error") and "broken" in p for p in found), found
     assert any(p.startswith("exception: Error: bang") for p in found), found
-    assert any(p.startswith("log: Failed to load resource") for p in found), found
+    assert any(p.startswith("console.error: Failed to load resource") for p in found), found
 
 
 def test_check_page_passes_the_contract_and_fails_it_without_the_dark_look(
-    browser: Browser, tmp_path: Path
+    watched: WatchedPage, tmp_path: Path
 ) -> None:
     page = tmp_path / "contract.html"
     page.write_text(contract_page())
-    check_page(browser, page.as_uri(), POINTS, SESSIONS, 12600)
+    check_page(watched, page.as_uri(), POINTS, SESSIONS, 12600)
 
     flat = tmp_path / "light-only.html"
     flat.write_text(contract_page(dark=False))
     with pytest.raises(AssertionError, match="dark"):
-        check_page(browser, flat.as_uri(), POINTS, SESSIONS, 12600)
+        check_page(watched, flat.as_uri(), POINTS, SESSIONS, 12600)

@@ -5,10 +5,7 @@ data: URL), and its charts really drawn: counted in the DOM and seen in the scre
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +13,7 @@ import pytest
 from collector.container import Container
 from PIL import Image
 
-from tests.browser.cdp import CHROMIUM, Browser, chromium
+from tests.browser.chromium import WatchedPage
 from tests.functional.test_report import cli, handler, land  # noqa: F401 - handler: a fixture
 from tray_app.app.state_files import StateFiles
 
@@ -52,16 +49,6 @@ PAGE_FACTS = """({
   charts: [...document.querySelectorAll('svg.chart')].map(s => s.id),
   background: getComputedStyle(document.body).backgroundColor,
 })"""
-
-
-def require_chromium() -> None:
-    """Skip on a laptop without Chromium; fail under CI, which must install it."""
-    if os.path.exists(CHROMIUM) and shutil.which("chromium"):
-        return
-    message = "chromium missing (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message + " — .ci/run must install it")
-    pytest.skip(message)
 
 
 def rgb(css: str) -> tuple[int, int, int]:
@@ -101,15 +88,15 @@ def mark_colour(chart: str, mark: str, prop: str) -> str:
 
 
 def check_page(
-    browser: Browser, url: str, records: int, sessions: int, studied: float
+    watched: WatchedPage, url: str, records: int, sessions: int, studied: float
 ) -> dict[str, Image.Image]:
     """Every check of the report at `url`, light then dark; returns the screenshots by scheme."""
     shots: dict[str, Image.Image] = {}
     backgrounds: dict[str, tuple[int, int, int]] = {}
     for scheme in ("light", "dark"):
-        browser.open(url, scheme)
-        facts: dict[str, Any] = browser.evaluate(PAGE_FACTS)
-        assert browser.references() == [], "the page refers to something outside itself"
+        watched.open(url, scheme)
+        facts: dict[str, Any] = watched.evaluate(PAGE_FACTS)
+        assert watched.references() == [], "the page refers to something outside itself"
         assert len(set(facts["days"])) == len(facts["days"]) == facts["costs"] == DAYS
         assert facts["days"] == sorted(facts["days"])
         assert facts["points"] == facts["drawn"] == [records] * len(METRICS)
@@ -119,11 +106,11 @@ def check_page(
         assert facts["studied"] == pytest.approx(studied, abs=1)
         assert facts["charts"] == list(CHARTS) and facts["untitled"] == []
 
-        image = Image.open(io.BytesIO(browser.screenshot())).convert("RGB")
+        image = Image.open(io.BytesIO(watched.screenshot())).convert("RGB")
         background = backgrounds[scheme] = rgb(facts["background"])
-        boxes = browser.boxes("svg.chart")
+        boxes = watched.boxes("svg.chart")
         for chart, (mark, prop, least) in MARKS.items():
-            colour = rgb(browser.evaluate(mark_colour(chart, mark, prop)))
+            colour = rgb(watched.evaluate(mark_colour(chart, mark, prop)))
             contrast = max(abs(a - b) for a, b in zip(colour, background, strict=True))
             assert contrast > 60, (scheme, chart, f"{mark} {colour} on {background}")
             drawn = image.crop(boxes[chart])
@@ -135,8 +122,8 @@ def check_page(
         assert (brightness(background) > 180) == (scheme == "light"), (scheme, background)
         shots[scheme] = image
     assert backgrounds["light"] != backgrounds["dark"]
-    assert browser.problems() == []
-    assert set(browser.requests()) == {url}  # the file itself, nothing else
+    assert watched.problems() == []
+    assert set(watched.requests()) == {url}  # the file itself, nothing else
     return shots
 
 
@@ -145,7 +132,6 @@ def page(endpoint: str, handler: Container, tmp_path: Path) -> tuple[Path, int, 
     """A week's report written by the real command: three earlier sessions already in the
     history, one real CLI session now; records landed through the handler inside each session.
     Returns the page, the records, the sessions and the seconds studied."""
-    require_chromium()
     now = time.time()
     files = StateFiles(tmp_path / "pipeline-tray")  # the CLI's state dir (XDG_STATE_HOME)
     began = [now - days * 86400 - 7200 for days in EARLIER]
@@ -169,16 +155,9 @@ def page(endpoint: str, handler: Container, tmp_path: Path) -> tuple[Path, int, 
     return out, records, len(history), sum(e["end"] - e["start"] for e in history)
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with chromium() as opened:
-        yield opened
-
-
 def test_the_report_renders_light_and_dark_offline_with_every_chart_drawn(
-    page: tuple[Path, int, int, float], browser: Browser
+    page: tuple[Path, int, int, float], watched: WatchedPage
 ) -> None:
     path, records, sessions, studied = page
-    shots = check_page(browser, path.as_uri(), records, sessions, studied)
+    shots = check_page(watched, path.as_uri(), records, sessions, studied)
     assert mean_brightness(shots["light"]) > mean_brightness(shots["dark"]) + 100
