@@ -133,3 +133,16 @@ def test_prose_is_wrapped_at_100_characters(doc: Path) -> None:
     prose = FENCE.sub("", doc.read_text(encoding="utf-8"))
     long = [line for line in prose.splitlines() if len(line) > MAX_WIDTH]
     assert long == []
+
+
+def test_no_source_sends_the_reader_outside_the_repository() -> None:
+    # the design notes (EMULATOR.md and its siblings) are not in the repository: docs/ has
+    # the facts the code relies on
+    outside = re.compile(r"\b(EMULATOR|ARCHITECTURE|DESKTOP_LINUX|WAYLAND|WINDOWS_WINE)\.md\b")
+    sources = [
+        source
+        for folder in ("tray_app", "lambda_function", "bench", "scripts")
+        for source in sorted((ROOT / folder).rglob("*.py"))
+    ]
+    named = [str(s.relative_to(ROOT)) for s in sources if outside.search(s.read_text("utf-8"))]
+    assert named == []
