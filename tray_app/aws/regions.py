@@ -24,8 +24,8 @@ def advice(text: str, known: Iterable[str]) -> str:
 @functools.cache
 def known_regions() -> frozenset[str]:
     """Every region in botocore's partitions data (aws, aws-cn, aws-us-gov, …), offline."""
-    # Lazy: the CLI has botocore loaded by then, so this costs a 7 KB JSON read (~0.2 ms);
-    # endpoints.json, which get_available_regions parses, is 1.2 MB (~27 ms).
+    # Lazy, and botocore's small partitions file rather than the large endpoints.json that
+    # get_available_regions parses: the CLI has botocore loaded by then (docs/benchmarks.md).
     from botocore.loaders import create_loader  # noqa: PLC0415
 
     partitions = create_loader().load_data("partitions")["partitions"]

@@ -35,7 +35,7 @@ from tray_app.core.holds import Judge
 from tray_app.desktop.instance_lock import GUARDIAN, AlreadyRunningError, InstanceLock
 
 log = logging.getLogger("tray_app.commands.guardian_process")  # run as __main__
-TERM_GRACE_SECONDS = 3.0  # a tray ending on the same SIGTERM releases by itself in about 1 s
+TERM_GRACE_SECONDS = 3.0  # a tray ending on the same SIGTERM releases by itself well within it
 LOCK_WAIT_SECONDS = 5.0  # the ended tray's lock goes as the OS tears its process down
 RETRY_SECONDS = 0.05
 REASON = "lost"

@@ -83,7 +83,7 @@ class Backend:
         """Start the emulator and the Invoke endpoint behind the door, deploy, then schedule."""
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         logging.getLogger("moto").setLevel(logging.ERROR)
-        # moto's CloudFormation skips the bucket policy and the budget (EMULATOR.md)
+        # moto's CloudFormation skips the bucket policy and the budget (docs/emulator.md)
         warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
         server = EmulatorServer(self.door.guard)  # serves the door only (closed_door.py)
         server.start()

@@ -1,6 +1,6 @@
 """A local Lambda Invoke endpoint: runs lambda_function/ in-process against the emulator.
 
-moto cannot run function code without Docker (EMULATOR.md), so the demo answers the Lambda
+moto cannot run function code without Docker (docs/emulator.md), so the demo answers the Lambda
 Invoke API itself (POST /2015-03-31/functions/NAME/invocations), enough for boto3: the
 function's configuration (environment, timeout) is read from the emulator, the handler runs
 with clients pointed at the emulator, and errors come back as FunctionError, as from AWS. It

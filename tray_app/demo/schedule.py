@@ -1,6 +1,6 @@
 """EventBridge's schedule, emulated: while a scheduled rule is ENABLED, invoke its Lambda targets.
 
-moto stores rules but never fires them (EMULATOR.md). This fires every enabled scheduled rule
+moto stores rules but never fires them (docs/emulator.md). This fires every enabled scheduled rule
 once per period (300 s divided by the demo's speed), with the input EventBridge would send.
 """
 

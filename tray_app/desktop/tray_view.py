@@ -35,7 +35,7 @@ Shown = tuple[str, str, tuple[Item, ...]]  # icon look, tooltip, menu
 
 
 def keep_gl_out() -> None:
-    """Stop GTK from loading OpenGL (libGL, Mesa, LLVM: ~55 MB resident) when it opens the
+    """Stop GTK from loading OpenGL (libGL, Mesa, LLVM; docs/benchmarks.md, P3) when it opens the
     display: GTK 3 probes GLX there whenever the X server offers it, and a tray icon and its
     menus never draw with GL. Must run before Gtk is first imported; a user's own GDK_GL wins."""
     os.environ.setdefault("GDK_GL", "disable")
