@@ -21,7 +21,7 @@ from tray_app.core import holds, status_text
 from tray_app.core.machine import Phase, settled
 from tray_app.core.ports import IdleMonitor
 from tray_app.desktop import power
-from tray_app.desktop.notifiers.facade import EchoNotifier, SwitchNotifier
+from tray_app.desktop.notifiers.forwarding import EchoNotifier, SwitchNotifier
 from tray_app.desktop.terminal_panel import TerminalPanel
 from tray_app.desktop.tray_view import TrayView
 

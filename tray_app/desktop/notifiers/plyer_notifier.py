@@ -1,9 +1,20 @@
-"""plyer's notification backend for this platform (Windows, macOS), called from one thread.
+"""plyer's notifications on Windows and macOS (`BACKENDS`: platform -> loader), from one thread.
 
 plyer has no handle on a notification once shown: it cannot replace, close or expire it on
 our say, nor report a click, so `kind` and `actions` are accepted and dropped here (README says
 what that means on each platform). Its module is imported directly, not through `plyer.
 notification`, whose proxy prints a traceback to stderr when the backend cannot load.
+
+Windows: plyer's balloon tip (Windows 10 and 11 show it as a toast); it needs nothing beyond
+plyer (ctypes). Windows decides how long it stays, a newer one does not replace the older, and
+plyer adds a second icon to the notification area while the balloon lasts. plyer's own facade
+starts a non-daemon thread per balloon that outlives Quit and died at exit with a traceback on
+the tray's output; here the balloon is shown on the notifier's own (daemon) thread instead, so a
+failure is one log line and the last balloon is delivered or dropped quietly at exit.
+
+macOS: NSUserNotificationCenter through pyobjus. It shows only from an app with a bundle
+identifier, so from a plain `pip install` it often shows nothing; macOS decides how long it
+stays.
 """
 
 from __future__ import annotations
@@ -12,9 +23,10 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 from tray_app import APP_NAME
+from tray_app.core.bounded import clean_lines, clean_text
 from tray_app.desktop.notifiers import EXPIRE_SECONDS, Actions
 
 log = logging.getLogger(__name__)
@@ -27,11 +39,53 @@ class PlyerNotification(Protocol):
         """Show a notification."""
 
 
+class BalloonTip(Protocol):
+    """plyer's WindowsBalloonTip: shows the balloon, waits `timeout` s, then removes it."""
+
+    def __call__(
+        self, title: str, message: str, app_name: str, app_icon: str, timeout: int
+    ) -> object:
+        """Show one balloon, blocking the calling thread for `timeout` seconds."""
+
+
+class BalloonOnThisThread:
+    """plyer's notify, minus the thread plyer would start for it."""
+
+    def __init__(self, balloon: BalloonTip) -> None:
+        self._balloon = balloon
+
+    def notify(self, title: str, message: str, app_name: str, app_icon: str, timeout: int) -> None:
+        """Show the balloon for `timeout` seconds, then remove it (the caller's thread waits)."""
+        self._balloon(
+            title=title, message=message, app_name=app_name, app_icon=app_icon, timeout=timeout
+        )
+
+
+def windows_balloon() -> PlyerNotification:
+    """plyer's Windows balloon tip, shown on the calling thread."""
+    from plyer.platforms.win.libs import balloontip  # noqa: PLC0415 - Windows only
+
+    return BalloonOnThisThread(cast(BalloonTip, balloontip.WindowsBalloonTip))
+
+
+def macos_user_notification() -> PlyerNotification:
+    """plyer's macOS notification object (imports pyobjus and loads AppKit)."""
+    from plyer.platforms.macosx.notification import instance  # noqa: PLC0415 - macOS only
+
+    return cast(PlyerNotification, instance())
+
+
+BACKENDS: dict[str, Callable[[], PlyerNotification]] = {
+    "win32": windows_balloon,
+    "darwin": macos_user_notification,
+}
+
+
 class PlyerNotifier:
     """Queues notifications for a thread that hands them to plyer one by one."""
 
     def __init__(self, load: Callable[[], PlyerNotification]) -> None:
-        self._load = load  # returns plyer's Notification facade for this platform
+        self.load = load  # returns plyer's notification object for this platform
         self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
@@ -40,10 +94,11 @@ class PlyerNotifier:
     def notify(
         self, title: str, message: str, kind: str | None = None, actions: Actions = ()
     ) -> None:
-        """Queue the notification and return; `kind` and `actions` are beyond plyer."""
+        """Queue the notification and return; `kind` and `actions` are beyond plyer. Title and
+        message are cleaned of controls and bidi overrides: they quote AWS's answers."""
         if self._quiet:
             return
-        self._jobs.put((title, message))
+        self._jobs.put((clean_text(title, limit=None), clean_lines(message)))
         with self._start:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
@@ -61,7 +116,7 @@ class PlyerNotifier:
 
     def _run(self) -> None:
         try:
-            backend = self._load()
+            backend = self.load()
         except Exception as err:  # noqa: BLE001 - a thread's top: a missing backend is no crash
             log.warning(
                 "no desktop notifications: plyer cannot load here (%s: %s)",
