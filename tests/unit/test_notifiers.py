@@ -42,7 +42,7 @@ def fake_plyer() -> mock.Mock:
 
 def test_plyer_gets_each_notification_with_an_expiry_and_our_name() -> None:
     plyer = fake_plyer()
-    notifier = PlyerNotifier(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     notifier.notify("5 min left", "Extend to keep studying.", "timer-warning", EXTEND)
     notifier.notify("AWS unreachable", "no network")
     notifier.close()
@@ -65,7 +65,7 @@ def test_a_slow_plyer_never_holds_up_the_caller() -> None:
     plyer = fake_plyer()
     release = threading.Event()
     plyer.notify.side_effect = lambda **_: release.wait(5)
-    notifier = PlyerNotifier(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     start = time.monotonic()
     for n in range(3):
         notifier.notify(f"note {n}", "body")
@@ -80,7 +80,7 @@ def test_plyer_failing_is_logged_not_raised_and_the_next_one_still_goes(
 ) -> None:
     plyer = fake_plyer()
     plyer.notify.side_effect = [OSError("Shell_NotifyIconW failed."), None]
-    notifier = PlyerNotifier(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     with caplog.at_level(logging.WARNING):
         notifier.notify("first", "fails")
         notifier.notify("second", "shown")
@@ -112,7 +112,7 @@ def test_a_plyer_backend_that_cannot_load_is_said_once_in_the_log(
 
 def test_plyer_notifiers_take_an_action_callback_and_never_call_it() -> None:
     plyer = fake_plyer()
-    notifier = PlyerNotifier(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     called: list[str] = []
     notifier.on_action(called.append)
     notifier.notify("5 min left", "Extend from the menu.", "timer-warning", EXTEND)
@@ -157,7 +157,7 @@ CLEAN = ("Stopped by laptop", "AccessDenied: no\nmore")
 def test_plyer_notifications_carry_no_controls_or_bidi_overrides() -> None:
     # an error quoting AWS, or another device's name, reaches the desktop's notification
     plyer = fake_plyer()
-    notifier = PlyerNotifier(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     notifier.notify(*HOSTILE, "err")
     notifier.close()
     plyer.notify.assert_called_once_with(

@@ -5,12 +5,11 @@ our say, nor report a click, so `kind` and `actions` are accepted and dropped he
 what that means on each platform). Its module is imported directly, not through `plyer.
 notification`, whose proxy prints a traceback to stderr when the backend cannot load.
 
-Windows: plyer's balloon tip (Windows 10 and 11 show it as a toast); it needs nothing beyond
-plyer (ctypes). Windows decides how long it stays, a newer one does not replace the older, and
-plyer adds a second icon to the notification area while the balloon lasts. plyer's own facade
-starts a non-daemon thread per balloon that outlives Quit and died at exit with a traceback on
-the tray's output; here the balloon is shown on the notifier's own (daemon) thread instead, so a
-failure is one log line and the last balloon is delivered or dropped quietly at exit.
+Windows: plyer's balloon tip (a toast on Windows 10 and 11), plain ctypes. Windows decides how
+long it stays; a newer one does not replace the older; plyer adds a second icon to the
+notification area while it lasts. It is shown on the notifier's own (daemon) thread: plyer's
+facade starts a non-daemon thread per balloon, which outlived Quit and died at exit with a
+traceback on the tray's output.
 
 macOS: NSUserNotificationCenter through pyobjus. It shows only from an app with a bundle
 identifier, so from a plain `pip install` it often shows nothing; macOS decides how long it
@@ -32,50 +31,30 @@ from tray_app.desktop.notifiers import EXPIRE_SECONDS, Actions
 log = logging.getLogger(__name__)
 
 
-class PlyerNotification(Protocol):
-    """The part of plyer's Notification facade we use."""
-
-    def notify(self, title: str, message: str, app_name: str, app_icon: str, timeout: int) -> None:
-        """Show a notification."""
-
-
-class BalloonTip(Protocol):
-    """plyer's WindowsBalloonTip: shows the balloon, waits `timeout` s, then removes it."""
+class Show(Protocol):
+    """plyer's call that shows one notification, on the calling thread."""
 
     def __call__(
         self, title: str, message: str, app_name: str, app_icon: str, timeout: int
     ) -> object:
-        """Show one balloon, blocking the calling thread for `timeout` seconds."""
+        """Show a notification (Windows' balloon blocks for `timeout` seconds, then goes)."""
 
 
-class BalloonOnThisThread:
-    """plyer's notify, minus the thread plyer would start for it."""
-
-    def __init__(self, balloon: BalloonTip) -> None:
-        self._balloon = balloon
-
-    def notify(self, title: str, message: str, app_name: str, app_icon: str, timeout: int) -> None:
-        """Show the balloon for `timeout` seconds, then remove it (the caller's thread waits)."""
-        self._balloon(
-            title=title, message=message, app_name=app_name, app_icon=app_icon, timeout=timeout
-        )
-
-
-def windows_balloon() -> PlyerNotification:
-    """plyer's Windows balloon tip, shown on the calling thread."""
+def windows_balloon() -> Show:
+    """plyer's Windows balloon tip itself, not its facade's notify, which starts a thread."""
     from plyer.platforms.win.libs import balloontip  # noqa: PLC0415 - Windows only
 
-    return BalloonOnThisThread(cast(BalloonTip, balloontip.WindowsBalloonTip))
+    return cast(Show, balloontip.WindowsBalloonTip)
 
 
-def macos_user_notification() -> PlyerNotification:
-    """plyer's macOS notification object (imports pyobjus and loads AppKit)."""
+def macos_user_notification() -> Show:
+    """plyer's macOS notify (imports pyobjus and loads AppKit)."""
     from plyer.platforms.macosx.notification import instance  # noqa: PLC0415 - macOS only
 
-    return cast(PlyerNotification, instance())
+    return cast(Show, instance().notify)
 
 
-BACKENDS: dict[str, Callable[[], PlyerNotification]] = {
+BACKENDS: dict[str, Callable[[], Show]] = {
     "win32": windows_balloon,
     "darwin": macos_user_notification,
 }
@@ -84,8 +63,8 @@ BACKENDS: dict[str, Callable[[], PlyerNotification]] = {
 class PlyerNotifier:
     """Queues notifications for a thread that hands them to plyer one by one."""
 
-    def __init__(self, load: Callable[[], PlyerNotification]) -> None:
-        self.load = load  # returns plyer's notification object for this platform
+    def __init__(self, load: Callable[[], Show]) -> None:
+        self.load = load  # returns plyer's call that shows one on this platform
         self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
@@ -116,7 +95,7 @@ class PlyerNotifier:
 
     def _run(self) -> None:
         try:
-            backend = self.load()
+            show = self.load()
         except Exception as err:  # noqa: BLE001 - a thread's top: a missing backend is no crash
             log.warning(
                 "no desktop notifications: plyer cannot load here (%s: %s)",
@@ -129,7 +108,7 @@ class PlyerNotifier:
             title, message = job
             try:
                 # title is required on macOS; app_icon must be a string.
-                backend.notify(
+                show(
                     title=title,
                     message=message,
                     app_name=APP_NAME,
