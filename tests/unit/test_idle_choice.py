@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tray_app.core.ports import IdleMonitor
@@ -22,7 +24,6 @@ def works(name: str):
     def make() -> IdleMonitor:
         return Reader(name)
 
-    make.__name__ = name
     return make
 
 
@@ -30,7 +31,6 @@ def fails(name: str, error: Exception):
     def make() -> IdleMonitor:
         raise error
 
-    make.__name__ = name
     return make
 
 
@@ -47,9 +47,10 @@ NO_KDE = RuntimeError("the compositor offers no KDE idle protocol (org_kde_kwin_
 NO_MUTTER = OSError("Mutter's idle monitor did not answer: …")
 
 
-def chosen(monkeypatch: pytest.MonkeyPatch, **backends: object) -> idle.IdleChoice:
-    for name, make in backends.items():
-        monkeypatch.setattr(idle, name, make)
+def chosen(
+    monkeypatch: pytest.MonkeyPatch, **backends: Callable[[], IdleMonitor]
+) -> idle.IdleChoice:
+    monkeypatch.setattr(idle, "make", lambda name: backends[name]())  # only these are tried
     return idle.choose_with_reason()
 
 
@@ -58,10 +59,10 @@ def test_on_wayland_the_standard_protocol_comes_first(linux: pytest.MonkeyPatch)
     linux.setenv("DISPLAY", ":0")  # XWayland is there too, and must not be asked
     choice = chosen(
         linux,
-        _wayland_ext=works("ext"),
-        _wayland_kde=works("kde"),
-        _gnome=works("gnome"),
-        _x11=works("x11"),
+        wayland_ext=works("ext"),
+        wayland_kde=works("kde"),
+        gnome=works("gnome"),
+        x11=works("x11"),
     )
     assert isinstance(choice.monitor, Reader) and choice.monitor.name == "ext"
 
@@ -69,7 +70,7 @@ def test_on_wayland_the_standard_protocol_comes_first(linux: pytest.MonkeyPatch)
 def test_kde_idle_when_the_standard_one_is_missing(linux: pytest.MonkeyPatch) -> None:
     linux.setenv("WAYLAND_DISPLAY", "wayland-1")
     choice = chosen(
-        linux, _wayland_ext=fails("ext", NO_EXT), _wayland_kde=works("kde"), _gnome=works("gnome")
+        linux, wayland_ext=fails("ext", NO_EXT), wayland_kde=works("kde"), gnome=works("gnome")
     )
     assert isinstance(choice.monitor, Reader) and choice.monitor.name == "kde"
 
@@ -79,10 +80,10 @@ def test_gnome_when_the_compositor_has_neither(linux: pytest.MonkeyPatch) -> Non
     linux.setenv("DISPLAY", ":0")
     choice = chosen(
         linux,
-        _wayland_ext=fails("ext", NO_EXT),
-        _wayland_kde=fails("kde", NO_KDE),
-        _gnome=works("gnome"),
-        _x11=works("x11"),
+        wayland_ext=fails("ext", NO_EXT),
+        wayland_kde=fails("kde", NO_KDE),
+        gnome=works("gnome"),
+        x11=works("x11"),
     )
     assert isinstance(choice.monitor, Reader) and choice.monitor.name == "gnome"
 
@@ -94,10 +95,10 @@ def test_unavailable_on_wayland_says_the_compositor_offers_no_protocol(
     linux.setenv("DISPLAY", ":0")
     choice = chosen(
         linux,
-        _wayland_ext=fails("ext", NO_EXT),
-        _wayland_kde=fails("kde", NO_KDE),
-        _gnome=fails("gnome", NO_MUTTER),
-        _x11=works("x11"),
+        wayland_ext=fails("ext", NO_EXT),
+        wayland_kde=fails("kde", NO_KDE),
+        gnome=fails("gnome", NO_MUTTER),
+        x11=works("x11"),
     )
     assert choice == idle.IdleChoice(None, "the compositor offers no idle protocol")
 
@@ -107,9 +108,9 @@ def test_unavailable_says_why_the_first_backend_failed(linux: pytest.MonkeyPatch
     lost = OSError("cannot connect to Wayland display /nowhere/wayland-9")
     choice = chosen(
         linux,
-        _wayland_ext=fails("ext", lost),
-        _wayland_kde=fails("kde", lost),
-        _gnome=fails("gnome", NO_MUTTER),
+        wayland_ext=fails("ext", lost),
+        wayland_kde=fails("kde", lost),
+        gnome=fails("gnome", NO_MUTTER),
     )
     assert choice == idle.IdleChoice(None, "cannot connect to Wayland display /nowhere/wayland-9")
 
@@ -119,19 +120,19 @@ def test_without_pywayland_the_next_backend_is_tried(linux: pytest.MonkeyPatch) 
     missing = ModuleNotFoundError("No module named 'pywayland'")
     choice = chosen(
         linux,
-        _wayland_ext=fails("ext", missing),
-        _wayland_kde=fails("kde", missing),
-        _gnome=works("gnome"),
+        wayland_ext=fails("ext", missing),
+        wayland_kde=fails("kde", missing),
+        gnome=works("gnome"),
     )
     assert isinstance(choice.monitor, Reader) and choice.monitor.name == "gnome"
 
 
 def test_x11_only_without_a_wayland_display(linux: pytest.MonkeyPatch) -> None:
     linux.setenv("DISPLAY", ":0")
-    choice = chosen(linux, _x11=works("x11"), _gnome=works("gnome"))
+    choice = chosen(linux, x11=works("x11"), gnome=works("gnome"))
     assert isinstance(choice.monitor, Reader) and choice.monitor.name == "x11"
 
 
 def test_no_display_at_all(linux: pytest.MonkeyPatch) -> None:
-    choice = chosen(linux, _gnome=fails("gnome", NO_MUTTER))
+    choice = chosen(linux, gnome=fails("gnome", NO_MUTTER))
     assert choice == idle.IdleChoice(None, "no display to read it from")

@@ -18,10 +18,9 @@ from plyer.facades import Notification
 from tests.tray_process import eventually
 from tests.unit.recording_notifier import Notes
 from tray_app.desktop import notifiers
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
-from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier
-from tray_app.desktop.notifiers.macos_user_notification import MacNotifier
-from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier
+from tray_app.desktop.notifiers.forwarding import EchoNotifier, SwitchNotifier
+from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier, Note
+from tray_app.desktop.notifiers.plyer_notifier import BACKENDS, PlyerNotifier
 
 EXTEND = [("extend", "Extend +30 min")]
 
@@ -41,10 +40,9 @@ def fake_plyer() -> mock.Mock:
     return fake
 
 
-@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
-def test_plyer_gets_each_notification_with_an_expiry_and_our_name(make: type) -> None:
+def test_plyer_gets_each_notification_with_an_expiry_and_our_name() -> None:
     plyer = fake_plyer()
-    notifier = make(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     notifier.notify("5 min left", "Extend to keep studying.", "timer-warning", EXTEND)
     notifier.notify("AWS unreachable", "no network")
     notifier.close()
@@ -63,12 +61,11 @@ def test_plyer_gets_each_notification_with_an_expiry_and_our_name(make: type) ->
     ]
 
 
-@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
-def test_a_slow_plyer_never_holds_up_the_caller(make: type) -> None:
+def test_a_slow_plyer_never_holds_up_the_caller() -> None:
     plyer = fake_plyer()
     release = threading.Event()
     plyer.notify.side_effect = lambda **_: release.wait(5)
-    notifier = make(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     start = time.monotonic()
     for n in range(3):
         notifier.notify(f"note {n}", "body")
@@ -78,13 +75,12 @@ def test_a_slow_plyer_never_holds_up_the_caller(make: type) -> None:
     assert plyer.notify.call_count == 3
 
 
-@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
 def test_plyer_failing_is_logged_not_raised_and_the_next_one_still_goes(
-    make: type, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     plyer = fake_plyer()
     plyer.notify.side_effect = [OSError("Shell_NotifyIconW failed."), None]
-    notifier = make(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     with caplog.at_level(logging.WARNING):
         notifier.notify("first", "fails")
         notifier.notify("second", "shown")
@@ -96,14 +92,13 @@ def test_plyer_failing_is_logged_not_raised_and_the_next_one_still_goes(
     assert capfd.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
 def test_a_plyer_backend_that_cannot_load_is_said_once_in_the_log(
-    make: type, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     def load() -> Notification:
         raise ImportError("No module named 'pyobjus'")
 
-    notifier = make(load=load)
+    notifier = PlyerNotifier(load=load)
     with caplog.at_level(logging.WARNING):
         notifier.notify("first", "lost")
         eventually(lambda: said(caplog) != [] and worker_gone(), timeout=10)
@@ -115,10 +110,9 @@ def test_a_plyer_backend_that_cannot_load_is_said_once_in_the_log(
     assert capfd.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("make", [WindowsNotifier, MacNotifier])
-def test_plyer_notifiers_take_an_action_callback_and_never_call_it(make: type) -> None:
+def test_plyer_notifiers_take_an_action_callback_and_never_call_it() -> None:
     plyer = fake_plyer()
-    notifier = make(load=lambda: plyer)
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
     called: list[str] = []
     notifier.on_action(called.append)
     notifier.notify("5 min left", "Extend from the menu.", "timer-warning", EXTEND)
@@ -126,23 +120,25 @@ def test_plyer_notifiers_take_an_action_callback_and_never_call_it(make: type) -
     assert called == []
 
 
-@pytest.mark.parametrize(
-    ("platform", "expected"),
-    [("win32", WindowsNotifier), ("darwin", MacNotifier), ("linux", FreedesktopNotifier)],
-)
-def test_the_notifier_is_chosen_by_platform(
-    monkeypatch: pytest.MonkeyPatch, platform: str, expected: type
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_plyer_is_chosen_on_windows_and_macos_with_that_platforms_loader(
+    monkeypatch: pytest.MonkeyPatch, platform: str
 ) -> None:
     monkeypatch.setattr(sys, "platform", platform)
     chosen = notifiers.choose()
-    assert type(chosen) is expected
-    assert type(DesktopNotifier().backend) is expected
+    assert isinstance(chosen, PlyerNotifier)
+    assert chosen.load is BACKENDS[platform]
 
 
-def test_desktop_notifier_and_echo_pass_kind_actions_and_callbacks_on() -> None:
+def test_dbus_is_chosen_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert type(notifiers.choose()) is FreedesktopNotifier
+
+
+def test_echo_passes_kind_actions_and_callbacks_on() -> None:
     backend = mock.create_autospec(FreedesktopNotifier, instance=True)
     out = io.StringIO()
-    echo = EchoNotifier(out, DesktopNotifier(backend))
+    echo = EchoNotifier(out, backend)
     echo.notify("5 min left", "Extend to keep studying.", "timer-warning", EXTEND)
     echo.on_action(print)
     echo.close()
@@ -154,13 +150,28 @@ def test_desktop_notifier_and_echo_pass_kind_actions_and_callbacks_on() -> None:
     backend.close.assert_called_once_with(3.0)
 
 
-def test_desktop_notifications_carry_no_controls_or_bidi_overrides() -> None:
+HOSTILE = ("Stopped by \x1b]0;PWNED\x07lap\u202etop", "AccessDenied:\x1b[2J\u2066 no\nmore")
+CLEAN = ("Stopped by laptop", "AccessDenied: no\nmore")
+
+
+def test_plyer_notifications_carry_no_controls_or_bidi_overrides() -> None:
     # an error quoting AWS, or another device's name, reaches the desktop's notification
-    backend = mock.create_autospec(FreedesktopNotifier, instance=True)
-    DesktopNotifier(backend).notify(
-        "Stopped by \x1b]0;PWNED\x07lap\u202etop", "AccessDenied:\x1b[2J\u2066 no\nmore", "err"
+    plyer = fake_plyer()
+    notifier = PlyerNotifier(load=lambda: plyer.notify)
+    notifier.notify(*HOSTILE, "err")
+    notifier.close()
+    plyer.notify.assert_called_once_with(
+        title=CLEAN[0], message=CLEAN[1], app_name="pipeline-tray", app_icon="", timeout=10
     )
-    backend.notify.assert_called_once_with("Stopped by laptop", "AccessDenied: no\nmore", "err", ())
+
+
+def test_dbus_notifications_carry_no_controls_or_bidi_overrides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    notifier = FreedesktopNotifier()
+    monkeypatch.setattr(notifier, "_run", lambda: None)  # no bus: only what would be sent
+    notifier.notify(*HOSTILE)
+    assert notifier._jobs.get_nowait() == Note(*CLEAN, kind=CLEAN[0], actions=())
 
 
 # -- Linux with no bus ---------------------------------------------------------------------
@@ -194,8 +205,8 @@ def test_no_bus_notify_returns_at_once_and_logs_one_line(
 
 NO_BUS_SCRIPT = """
 import threading
-from tray_app.desktop.notifiers.facade import DesktopNotifier
-notifier = DesktopNotifier()
+from tray_app.desktop.notifiers import choose
+notifier = choose()
 for n in range(3):
     notifier.notify("Study session ended", "Switched off (timer)", actions=[("a", "A")])
 notifier.close()  # waits for the worker, which has tried the bus and given up by then
@@ -244,7 +255,7 @@ def test_the_default_macos_loader_takes_plyers_platform_module(
     platform_module = types.ModuleType(module)
     platform_module.instance = instance  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, module, platform_module)
-    notifier = MacNotifier()  # its own loader
+    notifier = PlyerNotifier(BACKENDS["darwin"])  # its own loader
     notifier.notify("Invoke failed", "function not found")
     notifier.close()
     instance.assert_called_once_with()
@@ -275,7 +286,7 @@ def test_the_windows_balloon_is_shown_on_the_notifiers_thread_with_no_thread_of_
         side_effect=lambda **kw: shown.append((threading.current_thread().name, kw)),
     )
     balloon_module(monkeypatch, balloon)
-    notifier = WindowsNotifier()  # its own loader
+    notifier = PlyerNotifier(BACKENDS["win32"])  # its own loader
     notifier.notify("Invoke failed", "function not found")
     notifier.close()
     assert shown == [
@@ -303,7 +314,7 @@ def test_a_balloon_failing_after_close_is_no_warning(
         raise OSError("Shell_NotifyIconW failed.")
 
     balloon_module(monkeypatch, balloon)
-    notifier = WindowsNotifier()
+    notifier = PlyerNotifier(BACKENDS["win32"])
     with caplog.at_level(logging.INFO):
         notifier.notify("Study session ended", "Switched off (quit)")
         notifier.close(timeout=0.1)
@@ -323,7 +334,7 @@ def test_the_real_macos_loader_without_pyobjus_is_one_log_line(
     caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     # here, as from a pip install where pyobjus failed to build: plyer's module cannot import
-    notifier = MacNotifier()
+    notifier = PlyerNotifier(BACKENDS["darwin"])
     with caplog.at_level(logging.WARNING):
         notifier.notify("first", "lost")
         notifier.notify("second", "lost too")

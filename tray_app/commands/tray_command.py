@@ -35,9 +35,9 @@ from tray_app.core.machine import Settings, State
 from tray_app.core.menu_model import Facts
 from tray_app.core.resolved_config import Config
 from tray_app.core.user_actions import Choice
-from tray_app.desktop import idle
+from tray_app.desktop import idle, notifiers
 from tray_app.desktop.instance_lock import InstanceLock
-from tray_app.desktop.notifiers.facade import DesktopNotifier, EchoNotifier, SwitchNotifier
+from tray_app.desktop.notifiers.forwarding import EchoNotifier, SwitchNotifier
 from tray_app.desktop.probe import desktop_notifier, tray_view
 from tray_app.desktop.terminal_output import TerminalOutput
 
@@ -142,9 +142,9 @@ class TrayApp:
         if prepare is None:
             self.learn_clock_grace()  # the demo's function exists only once it is prepared
 
-    def icon_notifier(self) -> DesktopNotifier:
+    def icon_notifier(self) -> notifiers.NotifierBackend:
         """The icon's notifier: the desktop's bubbles."""
-        notifier = DesktopNotifier()
+        notifier = notifiers.choose()
         # A button clicked on a notification ("Extend +30 min") is the same as its menu item.
         notifier.on_action(self._button)
         return notifier

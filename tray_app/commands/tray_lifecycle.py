@@ -21,7 +21,7 @@ from tray_app.core import holds, status_text
 from tray_app.core.machine import Phase, settled
 from tray_app.core.ports import IdleMonitor
 from tray_app.desktop import power
-from tray_app.desktop.notifiers.facade import EchoNotifier, SwitchNotifier
+from tray_app.desktop.notifiers.forwarding import EchoNotifier, SwitchNotifier
 from tray_app.desktop.terminal_panel import TerminalPanel
 from tray_app.desktop.tray_view import TrayView
 
@@ -67,15 +67,17 @@ class TrayLifecycle:
 
     def __init__(self, app: LifecycleApp) -> None:
         self.app = app
-        self._hooks: list[power.Hook] = []
+        self._power = power.PowerHooks(
+            stop=lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS),
+            end=lambda why: app.runner.shutdown(why, SHUTDOWN_SECONDS),
+            quit_app=lambda: app.exit.request("quit"),
+        )
         self._watcher: threading.Thread | None = None
 
     def run(self) -> int:
         """Serve the view until quit or a signal; returns 0 when the rule is known off."""
         app = self.app
-        self._hooks = power.start_hooks(
-            before=lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
-        )
+        self._power.start()
         watch_signals(app.exit)
         if app.prepare is None:
             app.runner.start()
@@ -136,17 +138,7 @@ class TrayLifecycle:
 
     def _icon_ready(self, icon: object) -> None:
         """pystray's setup callback: the icon's loop runs; start watching for quit."""
-        app = self.app
-        if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
-            from tray_app.desktop.power import windows_session_end  # noqa: PLC0415 - Windows only
-
-            windows_session_end.install(
-                icon, lambda why: app.runner.stop_and_wait(why, SHUTDOWN_SECONDS)
-            )
-            windows_session_end.accept_close(icon, lambda: app.exit.request("quit"))
-        self._hooks += power.start_display_hooks(  # the process ends once this has run
-            before=lambda why: app.runner.shutdown(why, SHUTDOWN_SECONDS)
-        )
+        self._power.icon_ready(icon)
         self._watcher = threading.Thread(
             target=self._quit_when_told, name="quit-watcher", daemon=True
         )
@@ -166,8 +158,7 @@ class TrayLifecycle:
 
     def _shut_down(self) -> None:
         app = self.app
-        for hook in self._hooks:
-            hook.stop()
+        self._power.stop()
         if not settled(app.runner.state):
             print("stopping the session before exit…", file=app.out, flush=True)
         confirmed = app.runner.shutdown(app.exit.reason, timeout=SHUTDOWN_SECONDS)

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from tray_app.core.menu_model import Facts
 from tray_app.core.user_actions import Choice
-from tray_app.desktop.notifiers.facade import DesktopNotifier
+from tray_app.desktop import notifiers
 from tray_app.desktop.tray_view import TrayView
 
 
@@ -45,7 +45,7 @@ def tray_view(
     return view
 
 
-def desktop_notifier() -> DesktopNotifier | None:
+def desktop_notifier() -> notifiers.NotifierBackend | None:
     """Desktop notifications besides the panel's own lines, where a desktop can show them: on
     Linux that takes a session bus and a display (without a display, a bus reached over ssh
     would pop them up on a desk nobody is at)."""
@@ -53,7 +53,7 @@ def desktop_notifier() -> DesktopNotifier | None:
         session_bus() and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
         return None
-    return DesktopNotifier()
+    return notifiers.choose()
 
 
 def session_bus() -> bool:

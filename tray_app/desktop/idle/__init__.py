@@ -1,4 +1,4 @@
-"""Idle time per platform, one module each; `choose()` picks the one this desktop supports."""
+"""Idle time per platform, one module each (`BACKENDS`); `choose()` picks one this desktop has."""
 
 from __future__ import annotations
 
@@ -7,62 +7,46 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from tray_app.core.ports import IdleMonitor
 
 log = logging.getLogger(__name__)
 
 
-def _wayland_ext() -> IdleMonitor:
-    # pywayland is imported only where a Wayland display is set
-    from tray_app.desktop.idle.wayland_ext_idle import ExtIdle  # noqa: PLC0415
-
-    return ExtIdle()
-
-
-def _wayland_kde() -> IdleMonitor:
-    from tray_app.desktop.idle.wayland_kde_idle import KdeIdle  # noqa: PLC0415
-
-    return KdeIdle()
-
-
-def _x11() -> IdleMonitor:
-    from tray_app.desktop.idle.x11 import X11Idle  # noqa: PLC0415 - needs python-xlib and a display
-
-    return X11Idle()
+# name -> (module in this package, class): a backend's module is imported only when it is tried,
+# as its library needs what only its desktop has (pywayland a Wayland display, python-xlib an X
+# display, GNOME's a session bus, ctypes' windll Windows).
+BACKENDS: dict[str, tuple[str, str]] = {
+    "wayland_ext": ("wayland_ext_idle", "ExtIdle"),
+    "wayland_kde": ("wayland_kde_idle", "KdeIdle"),
+    "x11": ("x11", "X11Idle"),
+    "gnome": ("gnome_dbus", "GnomeIdle"),
+    "windows": ("windows_last_input", "WindowsIdle"),
+    "macos": ("macos_hid_idle", "MacIdle"),
+}
 
 
-def _gnome() -> IdleMonitor:
-    from tray_app.desktop.idle.gnome_dbus import GnomeIdle  # noqa: PLC0415 - needs a session bus
-
-    return GnomeIdle()
-
-
-def _windows() -> IdleMonitor:
-    from tray_app.desktop.idle.windows_last_input import WindowsIdle  # noqa: PLC0415
-
-    return WindowsIdle()
+def make(name: str) -> IdleMonitor:
+    """The backend `name` of `BACKENDS`, started (it raises where it cannot work)."""
+    module, cls = BACKENDS[name]
+    backend: Callable[[], IdleMonitor] = getattr(import_module(f"{__name__}.{module}"), cls)
+    return backend()
 
 
-def _macos() -> IdleMonitor:
-    from tray_app.desktop.idle.macos_hid_idle import MacIdle  # noqa: PLC0415
-
-    return MacIdle()
-
-
-def candidates() -> list[Callable[[], IdleMonitor]]:
-    """The backends to try here, best first."""
+def candidates() -> list[str]:
+    """The names of the backends to try here, best first."""
     if sys.platform == "win32":
-        return [_windows]
+        return ["windows"]
     if sys.platform == "darwin":
-        return [_macos]
+        return ["macos"]
     if os.environ.get("WAYLAND_DISPLAY"):
         # The compositor pushes idle and resumed; GNOME's Mutter offers neither protocol but
         # answers on D-Bus. Never X11 here: through XWayland it sees only input to X11 windows.
-        return [_wayland_ext, _wayland_kde, _gnome]
+        return ["wayland_ext", "wayland_kde", "gnome"]
     if os.environ.get("XDG_SESSION_TYPE") == "wayland":
-        return [_gnome]  # a Wayland session whose socket we were not told: no X11 either
-    return [_x11, _gnome] if os.environ.get("DISPLAY") else [_gnome]
+        return ["gnome"]  # a Wayland session whose socket we were not told: no X11 either
+    return ["x11", "gnome"] if os.environ.get("DISPLAY") else ["gnome"]
 
 
 @dataclass(frozen=True)
@@ -76,14 +60,14 @@ class IdleChoice:
 def choose_with_reason() -> IdleChoice:
     """The first backend that works; else None and why the first (this desktop's own) failed."""
     reasons: list[str] = []
-    for make in candidates():
+    for name in candidates():
         try:
-            monitor = make()
+            monitor = make(name)
         except (OSError, RuntimeError, ImportError) as err:
-            log.info("idle backend %s unavailable: %s", make.__name__.strip("_"), err)
+            log.info("idle backend %s unavailable: %s", name, err)
             reasons.append(str(err))
             continue
-        log.info("idle backend %s chosen", make.__name__.strip("_"))
+        log.info("idle backend %s chosen", name)
         return IdleChoice(monitor)
     if not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
         return IdleChoice(None, "no display to read it from")

@@ -1,4 +1,4 @@
-"""Desktop notifications, one module per platform behind one interface; `choose()` picks one.
+"""Desktop notifications behind one interface, plyer or D-Bus; `choose()` picks this platform's.
 
 Every notifier returns at once from notify() (the sending happens on a thread of its own), never
 raises, and logs its troubles to the log file only: nothing it or its library says reaches the
@@ -38,14 +38,11 @@ class NotifierBackend(Protocol):
 
 def choose() -> NotifierBackend:
     """The notifier for this platform: plyer on Windows and macOS, D-Bus elsewhere."""
-    if sys.platform == "win32":
-        from tray_app.desktop.notifiers.windows_balloon import WindowsNotifier  # noqa: PLC0415 - Windows only
+    from tray_app.desktop.notifiers import plyer_notifier  # noqa: PLC0415 - it imports this
 
-        return WindowsNotifier()
-    if sys.platform == "darwin":
-        from tray_app.desktop.notifiers.macos_user_notification import MacNotifier  # noqa: PLC0415 - macOS only
-
-        return MacNotifier()
+    load = plyer_notifier.BACKENDS.get(sys.platform)
+    if load is not None:
+        return plyer_notifier.PlyerNotifier(load)
     from tray_app.desktop.notifiers.freedesktop import FreedesktopNotifier  # noqa: PLC0415
 
     return FreedesktopNotifier()

@@ -24,6 +24,7 @@ from jeepney.io.threading import DBusConnection, ReceiveStopped, open_dbus_conne
 from jeepney.low_level import HeaderFields
 
 from tray_app import APP_NAME
+from tray_app.core.bounded import clean_lines, clean_text
 from tray_app.desktop.notifiers import EXPIRE_SECONDS, Actions
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,12 @@ class FreedesktopNotifier:
     def notify(
         self, title: str, message: str, kind: str | None = None, actions: Actions = ()
     ) -> None:
-        """Queue the notification and return; the notifier's thread sends it."""
+        """Queue the notification and return; the notifier's thread sends it. Title and message
+        are cleaned of controls and bidi overrides: they quote AWS's answers."""
         if self._quiet:
             return
-        self._jobs.put(Note(title, message, kind or title, tuple(actions)))
+        title = clean_text(title, limit=None)
+        self._jobs.put(Note(title, clean_lines(message), kind or title, tuple(actions)))
         with self._start:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)

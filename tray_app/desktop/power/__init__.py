@@ -1,4 +1,5 @@
-"""Sleep, shutdown and logout hooks per platform, one module each."""
+"""Sleep, shutdown and logout hooks: which ones this platform gets is chosen here alone; one
+module each (logind, GNOME session, a lost X11 display, Windows' end-session messages)."""
 
 from __future__ import annotations
 
@@ -14,29 +15,46 @@ class Hook(Protocol):
         """Stop listening."""
 
 
-def start_hooks(before: Callable[[str], object]) -> list[Hook]:
-    """Start this platform's sleep, shutdown and logout listeners; `before(reason)` stops the
-    session."""
-    if sys.platform.startswith("linux"):
-        from tray_app.desktop.power.gnome_session import GnomeSessionClient  # noqa: PLC0415
-        from tray_app.desktop.power.logind import LogindWatcher  # noqa: PLC0415 - Linux only
+class PowerHooks:
+    """This platform's hooks. `stop(reason)` stops the session and returns (the process goes
+    on); `end(reason)` stops it before the process ends; `quit()` quits as the menu's Quit."""
 
-        hooks: list[LogindWatcher | GnomeSessionClient] = [
-            LogindWatcher(before),
-            GnomeSessionClient(before),
-        ]
-        for hook in hooks:
-            hook.start()
-        return list(hooks)
-    return []
+    def __init__(
+        self,
+        stop: Callable[[str], object],
+        end: Callable[[str], object],
+        quit_app: Callable[[], None],
+    ) -> None:
+        self._stop = stop
+        self._end = end
+        self._quit = quit_app
+        self._hooks: list[Hook] = []
 
+    def start(self) -> None:
+        """Start the hooks that need no icon: Linux's logind and GNOME session listeners."""
+        if sys.platform.startswith("linux"):
+            from tray_app.desktop.power.gnome_session import GnomeSessionClient  # noqa: PLC0415
+            from tray_app.desktop.power.logind import LogindWatcher  # noqa: PLC0415 - Linux only
 
-def start_display_hooks(before: Callable[[str], object]) -> list[Hook]:
-    """Hooks that need the icon's toolkit up (start them from the icon's setup): on X11, a lost
-    display runs `before(reason)`, which stops the session, then ends the process."""
-    if sys.platform.startswith("linux"):
-        from tray_app.desktop.power import x11_display_loss  # noqa: PLC0415 - Linux only
+            for hook in (LogindWatcher(self._stop), GnomeSessionClient(self._stop)):
+                hook.start()
+                self._hooks.append(hook)
 
-        hook = x11_display_loss.install(before)
-        return [] if hook is None else [hook]
-    return []
+    def icon_ready(self, icon: object) -> None:
+        """Start the hooks that need the icon's toolkit up (call from the icon's setup)."""
+        if sys.platform == "win32":  # log-off, shutdown and suspend reach the icon's window
+            from tray_app.desktop.power import windows_session_end  # noqa: PLC0415 - Windows only
+
+            windows_session_end.install(icon, self._stop)
+            windows_session_end.accept_close(icon, self._quit)
+        elif sys.platform.startswith("linux"):  # a lost X11 display: `end`, then the exit
+            from tray_app.desktop.power import x11_display_loss  # noqa: PLC0415 - Linux only
+
+            hook = x11_display_loss.install(self._end)
+            if hook is not None:
+                self._hooks.append(hook)
+
+    def stop(self) -> None:
+        """Stop every hook started."""
+        for hook in self._hooks:
+            hook.stop()

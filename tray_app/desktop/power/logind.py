@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney import DBusAddress, MatchRule, Message
+from jeepney.io.blocking import DBusConnection
 from jeepney.low_level import HeaderFields
-from jeepney.wrappers import unwrap_msg
 
 from tray_app import APP_NAME
+from tray_app.desktop.power.dbus_signals import SignalListener, call
 
 log = logging.getLogger(__name__)
 LOGIN1 = DBusAddress(
@@ -30,74 +29,59 @@ SIGNALS = MatchRule(type="signal", interface=LOGIN1.interface, path=LOGIN1.objec
 REASONS = {"PrepareForSleep": "sleep", "PrepareForShutdown": "shutdown"}
 
 
-class LogindWatcher:
+class LogindWatcher(SignalListener):
     """Calls `before(reason)` ("sleep" or "shutdown"), then lets logind go on."""
 
+    what = "sleep/shutdown hook"
+
     def __init__(self, before: Callable[[str], object], bus: str = "SYSTEM") -> None:
+        super().__init__(bus, SIGNALS, "logind-watcher", fds=True)
         self._before = before
-        self._bus = bus
-        self._halt = threading.Event()
         self._lock_fd: Any = None
-        self._thread = threading.Thread(target=self._run, name="logind-watcher", daemon=True)
 
-    def start(self) -> None:
-        """Connect, take the delay lock and listen, on a thread of its own."""
-        self._thread.start()
+    def unavailable(self, err: Exception) -> None:
+        """No system bus (container, macOS dev box): said once, at warning level."""
+        where = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS") or "/run/dbus/system_bus_socket"
+        log.warning(
+            "sleep/shutdown hook unavailable: cannot reach the system D-Bus (%s) for "
+            "systemd-logind: %s",
+            where if self._bus == "SYSTEM" else self._bus,
+            err,
+        )
 
-    def stop(self) -> None:
-        """Stop listening and release the lock."""
-        self._halt.set()
-        self._thread.join(timeout=3)
+    def connected(self, connection: DBusConnection) -> bool:
+        """Take the delay lock."""
+        self._take_lock(connection)
+        return True
 
-    def _run(self) -> None:
-        try:
-            connection = open_dbus_connection(bus=self._bus, enable_fds=True)
-        except (OSError, KeyError) as err:  # no system bus (container, macOS dev box)
-            where = os.environ.get("DBUS_SYSTEM_BUS_ADDRESS") or "/run/dbus/system_bus_socket"
-            log.warning(
-                "sleep/shutdown hook unavailable: cannot reach the system D-Bus (%s) for "
-                "systemd-logind: %s",
-                where if self._bus == "SYSTEM" else self._bus,
-                err,
-            )
+    def heard(self, connection: DBusConnection, message: Message) -> None:
+        """About to sleep or shut down: stop the session, then let go of the lock."""
+        reason = REASONS.get(str(message.header.fields.get(HeaderFields.member)))
+        if reason is None or not message.body:
             return
-        try:
-            with connection, connection.filter(SIGNALS) as signals:
-                connection.send_and_get_reply(message_bus.AddMatch(SIGNALS))
-                self._take_lock(connection)
-                while not self._halt.is_set():
-                    try:
-                        message = connection.recv_until_filtered(signals, timeout=0.5)
-                    except TimeoutError:
-                        continue
-                    self._handle(connection, message.header.fields, message.body)
-        except Exception as err:  # a thread's top: losing the hook must be said, not silent
-            log.exception("sleep/shutdown hook stopped: %s", err)
-        finally:
-            self._release_lock()
-
-    def _handle(
-        self, connection: DBusConnection, fields: dict[Any, Any], body: tuple[Any, ...]
-    ) -> None:
-        reason = REASONS.get(str(fields.get(HeaderFields.member)))
-        if reason is None or not body:
-            return
-        if body[0]:  # about to sleep / shut down
+        if message.body[0]:  # about to sleep / shut down
             self._before(reason)
             self._release_lock()
         elif reason == "sleep":  # resumed: be ready for the next time
             self._take_lock(connection)
 
+    def closed(self) -> None:
+        """Release the lock."""
+        self._release_lock()
+
     def _take_lock(self, connection: DBusConnection) -> None:
         if self._lock_fd is not None:
             return
-        call = new_method_call(
+        (self._lock_fd,) = call(
+            connection,
             LOGIN1,
             "Inhibit",
             "ssss",
-            ("sleep:shutdown", APP_NAME, "Switching the study pipeline off first", "delay"),
+            "sleep:shutdown",
+            APP_NAME,
+            "Switching the study pipeline off first",
+            "delay",
         )
-        (self._lock_fd,) = unwrap_msg(connection.send_and_get_reply(call, timeout=5))
 
     def _release_lock(self) -> None:
         if self._lock_fd is not None:

@@ -1,42 +1,18 @@
-"""The app's notifiers: the desktop's own (chosen per platform in this package) and the terminal
-panel's, which prints each notification and passes it on."""
+"""Notifiers that forward: the terminal panel's, which prints each notification and passes it on
+to the desktop's (`choose()` in this package), and the app's switch between icon and panel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from tray_app.core.bounded import clean_lines, clean_text
-from tray_app.desktop.notifiers import Actions, NotifierBackend, choose
-
-
-class DesktopNotifier:
-    """This platform's desktop notifier: never blocks the caller, never raises."""
-
-    def __init__(self, backend: NotifierBackend | None = None) -> None:
-        self.backend = backend if backend is not None else choose()
-
-    def notify(
-        self, title: str, message: str, kind: str | None = None, actions: Actions = ()
-    ) -> None:
-        """Show a notification; a newer one of the same `kind` (default: the title) replaces
-        it; `actions` (key, button text) are offered where the desktop has buttons. Title and
-        message are cleaned of controls and bidi overrides: they quote AWS's answers."""
-        self.backend.notify(clean_text(title, limit=None), clean_lines(message), kind, actions)
-
-    def on_action(self, callback: Callable[[str], None]) -> None:
-        """Call `callback(action_key)` when the user clicks a notification's button."""
-        self.backend.on_action(callback)
-
-    def close(self, timeout: float = 3.0) -> None:
-        """Send what is queued, then stop."""
-        self.backend.close(timeout)
+from tray_app.desktop.notifiers import Actions, NotifierBackend
 
 
 class EchoNotifier:
     """Writes notifications to a stream too (the terminal panel's user reads them there)."""
 
-    def __init__(self, write: TextIO, also: DesktopNotifier | None = None) -> None:
+    def __init__(self, write: TextIO, also: NotifierBackend | None = None) -> None:
         self._write = write
         self._also = also
 
