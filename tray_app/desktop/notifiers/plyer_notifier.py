@@ -1,7 +1,7 @@
 """plyer's notifications on Windows and macOS (`BACKENDS`: platform -> loader), from one thread.
 
 plyer has no handle on a notification once shown: it cannot replace, close or expire it on
-our say, nor report a click, so `kind` and `actions` are accepted and dropped here (README says
+our say, nor report a click, so `kind` and `actions` are accepted and dropped here (docs/usage.md says
 what that means on each platform). Its module is imported directly, not through `plyer.
 notification`, whose proxy prints a traceback to stderr when the backend cannot load.
 
