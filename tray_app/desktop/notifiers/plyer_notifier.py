@@ -1,9 +1,9 @@
 """plyer's notifications on Windows and macOS (`BACKENDS`: platform -> loader), from one thread.
 
 plyer has no handle on a notification once shown: it cannot replace, close or expire it on
-our say, nor report a click, so `kind` and `actions` are accepted and dropped here (docs/usage.md says
-what that means on each platform). Its module is imported directly, not through `plyer.
-notification`, whose proxy prints a traceback to stderr when the backend cannot load.
+our say, nor report a click, so `kind` and `actions` are accepted and dropped here
+(docs/usage.md says what that means on each platform). Its module is imported directly, not
+through `plyer.notification`, whose proxy prints a traceback to stderr when the backend cannot load.
 
 Windows: plyer's balloon tip (a toast on Windows 10 and 11), plain ctypes. Windows decides how
 long it stays; a newer one does not replace the older; plyer adds a second icon to the
