@@ -3,6 +3,7 @@ the app's own win32 code paths, checked by their effects (Wine's exit codes prov
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -188,3 +189,13 @@ def test_end_session_during_a_session_switches_the_rule_off(
     eventually(lambda: rule()[0] == "ENABLED")
     wine.run("wine", "wineboot", "--end-session")  # WM_QUERYENDSESSION, WM_ENDSESSION, exit
     eventually(lambda: rule() == ("DISABLED", None), timeout=20)
+    # The hook's own stop, not the guardian's release once the process is gone ("lost").
+    eventually(lambda: history_reasons(wine) != [], timeout=20)
+    assert history_reasons(wine) in (["shutdown"], ["logout"])
+
+
+def history_reasons(wine: Wine) -> list[str]:
+    """The reason of each session in the tray's history, oldest first."""
+    found = [path for folder in wine.app_state() for path in folder.rglob("history.jsonl")]
+    lines = found[0].read_text().splitlines() if found else []
+    return [json.loads(line)["reason"] for line in lines]

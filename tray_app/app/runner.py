@@ -223,12 +223,14 @@ class Runner:
         return seconds
 
     def _apply(self, event: Event) -> None:
-        with self._changed:
-            self._state, actions = step(self._state, event, self.settings)
-            state = self._state
-            self._changed.notify_all()
+        state, actions = step(self._state, event, self.settings)  # only this thread writes it
         for action in actions:
             self._dispatch(action)
+        with self._changed:
+            # Published once its actions ran: who waits for `settled` (the Windows end-session
+            # hook, after which the OS ends the process) finds the history already saved.
+            self._state = state
+            self._changed.notify_all()
         self._on_state(state)
 
     def _dispatch(self, action: Action) -> None:
